@@ -1,0 +1,32 @@
+// Bundles src/cli/main.ts into dist/ with one lazily loaded chunk per command.
+// Native and heavy runtime packages stay external so they load only when a command needs them.
+import { build } from 'esbuild';
+import { readFile, rm } from 'node:fs/promises';
+
+const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+
+await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const result = await build({
+  entryPoints: { main: 'src/cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  metafile: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['better-sqlite3'],
+  define: {
+    OMK_VERSION: JSON.stringify(pkg.version),
+    'process.env.NODE_ENV': '"production"',
+  },
+  // Bundled CommonJS packages call require() for Node built-ins; ESM has no require of its own.
+  banner: {
+    js: "import { createRequire as __omkCreateRequire } from 'node:module'; const require = __omkCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+const outputs = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
+process.stderr.write(`built ${outputs.length} files into dist/\n`);

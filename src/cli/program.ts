@@ -1,0 +1,156 @@
+import { Command, CommanderError, Option } from '@commander-js/extra-typings';
+import path from 'node:path';
+import { describeError, isOmkError } from '../core/errors.js';
+import { createLogger, parseLogLevel } from '../runtime/logger.js';
+import { resolvePaths } from '../runtime/paths.js';
+import type { CliContext } from './context.js';
+import { EXIT, exitStatusFor } from './exit-codes.js';
+
+/**
+ * The command tree. Each action imports its module lazily, so a command loads only
+ * what it uses (esbuild puts each in its own chunk).
+ */
+export function buildProgram(version: string, run: (task: (ctx: CliContext) => Promise<number>) => Promise<void>) {
+  const program = new Command('omk')
+    .description('A runtime for coding agents: goals in isolated worktrees, judged by gates, closed with a proof.')
+    .version(version, '-V, --version')
+    .option('-C, --cwd <dir>', 'run as if omk was started in <dir>')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('doctor')
+    .description('check Node, git, SQLite, agent engines, API keys and state directories')
+    .option('--json', 'machine-readable output')
+    .action((opts) => run(async (ctx) => (await import('./commands/doctor.js')).doctorCommand(ctx, opts)));
+
+  program
+    .command('setup')
+    .description('create the user config, the project .omk/ directory, and exclude .omk/ from git')
+    .option('--json', 'machine-readable output')
+    .action((opts) => run(async (ctx) => (await import('./commands/setup.js')).setupCommand(ctx, opts)));
+
+  const config = program.command('config').description('show, validate and change configuration');
+  config
+    .command('show')
+    .description('the merged configuration, with where each value came from')
+    .argument('[key]', 'a dotted key, e.g. defaults.engine')
+    .option('--json', 'machine-readable output')
+    .action((key, opts) =>
+      run(async (ctx) => (await import('./commands/config.js')).configShowCommand(ctx, key, opts)),
+    );
+  config
+    .command('validate')
+    .description('check the user and project config files and OMK_* variables')
+    .option('--json', 'machine-readable output')
+    .action((opts) => run(async (ctx) => (await import('./commands/config.js')).configValidateCommand(ctx, opts)));
+  config
+    .command('set')
+    .description('set a value in the user (default) or project config file')
+    .argument('<key>', 'a dotted key, e.g. defaults.max_agents')
+    .argument('<value>', 'a TOML value (numbers and booleans are typed; anything else is a string)')
+    .addOption(new Option('--project', 'write <repo>/.omk/config.toml').conflicts('user'))
+    .option('--user', 'write the user config (default)')
+    .action((key, value, opts) =>
+      run(async (ctx) => (await import('./commands/config.js')).configSetCommand(ctx, key, value, opts)),
+    );
+  config
+    .command('path')
+    .description('where the config files are')
+    .option('--json', 'machine-readable output')
+    .action((opts) => run(async (ctx) => (await import('./commands/config.js')).configPathCommand(ctx, opts)));
+
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .addArgument(new Command().createArgument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action((shell) =>
+      run(async (ctx) => (await import('./commands/completion.js')).completionCommand(ctx, shell, program)),
+    );
+
+  const events = program.command('events').description('the hash-chained event log');
+  events
+    .command('verify')
+    .description('check the hash chain and report the first broken link, edited line, gap or torn tail')
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('--json', 'machine-readable output')
+    .action((goal, opts) =>
+      run(async (ctx) => (await import('./commands/events.js')).eventsVerifyCommand(ctx, goal, opts)),
+    );
+
+  return program;
+}
+
+export interface RunCliOptions {
+  cwd?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr?: NodeJS.WritableStream;
+}
+
+/** Parses argv, runs one command, and returns the exit status. Never throws. */
+export async function runCli(argv: string[], version: string, options: RunCliOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const stdout = (options.stdout ?? process.stdout) as CliContext['stdout'] & { isTTY?: boolean };
+  const stderr = (options.stderr ?? process.stderr) as CliContext['stderr'];
+  const log = createLogger({ level: parseLogLevel(env.OMK_LOG_LEVEL), write: (l) => void stderr.write(l) });
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => abort.abort(new Error(`received ${sig}`));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let status: number = EXIT.ok;
+  const run = async (task: (ctx: CliContext) => Promise<number>) => {
+    const globalCwd = program.opts().cwd;
+    const cwd = path.resolve(options.cwd ?? process.cwd(), globalCwd ?? '.');
+    const ctx: CliContext = {
+      cwd,
+      env,
+      paths: resolvePaths({ cwd, env }),
+      stdout,
+      stderr,
+      isTTY: stdout.isTTY === true,
+      log,
+      now: () => new Date(),
+      signal: abort.signal,
+      version,
+    };
+    status = await task(ctx);
+  };
+  const program = buildProgram(version, run);
+  program.configureOutput({
+    writeOut: (s) => void stdout.write(s),
+    writeErr: (s) => void stderr.write(s),
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    if (abort.signal.aborted && status === EXIT.ok) status = EXIT.interrupted;
+  } catch (error) {
+    status = reportError(error, stderr, env.OMK_DEBUG === '1');
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  return status;
+}
+
+function reportError(error: unknown, stderr: NodeJS.WritableStream, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message (or the help/version text).
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return EXIT.ok;
+    }
+    return EXIT.usage;
+  }
+  if (isOmkError(error)) {
+    stderr.write(`omk: error: ${error.message}\n`);
+    if (error.hint) stderr.write(`  fix: ${error.hint}\n`);
+    if (debug && error.stack) stderr.write(`${error.stack}\n`);
+    return exitStatusFor(error.code);
+  }
+  stderr.write(`omk: internal error: ${describeError(error)}\n`);
+  stderr.write('  this is a bug in omk; run again with OMK_DEBUG=1 for a stack trace\n');
+  if (debug && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
+  return EXIT.internal;
+}
