@@ -10,8 +10,17 @@ import { EXIT, exitStatusFor } from './exit-codes.js';
  * The command tree. Each action imports its module lazily, so a command loads only
  * what it uses (esbuild puts each in its own chunk).
  */
-export function buildProgram(version: string, run: (task: (ctx: CliContext) => Promise<number>) => Promise<void>) {
+export function buildProgram(
+  version: string,
+  run: (task: (ctx: CliContext) => Promise<number>) => Promise<void>,
+  output: { writeOut: (s: string) => void; writeErr: (s: string) => void } = {
+    writeOut: (s) => void process.stdout.write(s),
+    writeErr: (s) => void process.stderr.write(s),
+  },
+) {
+  // Output settings must be in place before subcommands are added: they copy them when created.
   const program = new Command('omk')
+    .configureOutput(output)
     .description('A runtime for coding agents: goals in isolated worktrees, judged by gates, closed with a proof.')
     .version(version, '-V, --version')
     .option('-C, --cwd <dir>', 'run as if omk was started in <dir>')
@@ -117,8 +126,7 @@ export async function runCli(argv: string[], version: string, options: RunCliOpt
     };
     status = await task(ctx);
   };
-  const program = buildProgram(version, run);
-  program.configureOutput({
+  const program = buildProgram(version, run, {
     writeOut: (s) => void stdout.write(s),
     writeErr: (s) => void stderr.write(s),
   });
