@@ -22,9 +22,15 @@ const result = await build({
     OMK_VERSION: JSON.stringify(pkg.version),
     'process.env.NODE_ENV': '"production"',
   },
-  // Bundled CommonJS packages call require() for Node built-ins; ESM has no require of its own.
+  // Bundled CommonJS packages call require() and read __filename/__dirname; ESM has none of them.
   banner: {
-    js: "import { createRequire as __omkCreateRequire } from 'node:module'; const require = __omkCreateRequire(import.meta.url);",
+    js: [
+      "import { createRequire as __omkCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __omkFileURLToPath } from 'node:url';",
+      'const require = __omkCreateRequire(import.meta.url);',
+      'const __filename = __omkFileURLToPath(import.meta.url);',
+      "const __dirname = __omkFileURLToPath(new URL('.', import.meta.url));",
+    ].join(' '),
   },
   logLevel: 'warning',
 });

@@ -80,7 +80,7 @@ describe('omk doctor', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/fail\s+state\.user_config\s+.*is not a directory/);
     expect(r.stdout).toContain('fix: move');
-    expect(r.stdout).toMatch(/doctor: \d+ ok, \d+ warn, 1 fail/);
+    expect(r.stdout).toMatch(/doctor: \d+ ok, \d+ warn, [1-9] fail/);
   });
 
   it('warns outside a git repository', async () => {
@@ -97,5 +97,27 @@ describe('omk doctor', () => {
     expect(byId(report, 'git')).toMatchObject({ status: 'fail' });
     expect(byId(report, 'git')!.fix).toContain('install git');
     expect(r.status).toBe(1);
+  });
+});
+
+describe('omk doctor config check', () => {
+  it('fails naming the file and key of an invalid config value', async () => {
+    const s = sandbox();
+    mkdirSync(path.join(s.home, '.config', 'omk'), { recursive: true });
+    const file = path.join(s.home, '.config', 'omk', 'config.toml');
+    writeFileSync(file, '[defaults]\nmax_agents = "four"\n');
+    const r = await runOmk(['doctor', '--json'], { cwd: s.repo, env: s.env });
+    const report = JSON.parse(r.stdout) as Report;
+    const config = byId(report, 'config')!;
+    expect(config.status).toBe('fail');
+    expect(config.detail).toContain(file);
+    expect(config.detail).toContain('defaults.max_agents');
+    expect(r.status).toBe(1);
+  });
+
+  it('is ok with no config files at all', async () => {
+    const s = sandbox();
+    const r = await runOmk(['doctor', '--json'], { cwd: s.repo, env: s.env });
+    expect(byId(JSON.parse(r.stdout) as Report, 'config')).toMatchObject({ status: 'ok' });
   });
 });

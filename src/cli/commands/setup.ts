@@ -1,7 +1,23 @@
+import { runSetup } from '../../runtime/config/setup.js';
 import type { CliContext } from '../context.js';
-import { OmkError } from '../../core/errors.js';
+import { writeJson, writeLine } from '../context.js';
+import { EXIT } from '../exit-codes.js';
 
-// PLACEHOLDER: replaced by the module's owner.
-export function setupCommand(_ctx: CliContext, _opts: { json?: boolean }): Promise<number> {
-  return Promise.reject(new OmkError('internal', 'placeholder'));
+/** `omk setup`: creates what is missing, reports what already existed. */
+export async function setupCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
+  const result = await runSetup({ paths: ctx.paths, env: ctx.env });
+  if (opts.json) {
+    writeJson(ctx, { items: result.items, repo_root: result.repoRoot ?? null, project_skipped: result.repoRoot === undefined });
+    return EXIT.ok;
+  }
+  const width = Math.max(...result.items.map((i) => i.what.length));
+  for (const item of result.items) {
+    const detail = item.added && item.added.length > 0 ? ` (added ${item.added.join(', ')})` : '';
+    const status = item.status === 'exists' ? 'already there' : item.status;
+    writeLine(ctx, `${item.what.padEnd(width)}  ${status.padEnd(13)}  ${item.path}${detail}`);
+  }
+  if (result.repoRoot === undefined) {
+    writeLine(ctx, `project part skipped: ${ctx.cwd} is not in a git repository`);
+  }
+  return EXIT.ok;
 }

@@ -1,6 +1,7 @@
 import type { OmkPaths } from '../paths.js';
 import { definedEnv } from '../process/env.js';
 import type { DoctorCheck } from './check.js';
+import { checkConfig } from './config-checks.js';
 import { checkEngine, checkKeyVariables, KNOWN_ENGINE_PROBES } from './engine-checks.js';
 import { checkWritableDir } from './state-checks.js';
 import { checkGit, checkNode, checkSqlite } from './system-checks.js';
@@ -15,9 +16,10 @@ export interface DoctorInputs {
 /** Runs every check; slow ones (child processes) run concurrently. Never throws. */
 export async function collectDoctorChecks({ env, paths, versionTimeoutMs }: DoctorInputs): Promise<DoctorCheck[]> {
   const childEnv = definedEnv(env);
-  const [git, sqlite, ...engines] = await Promise.all([
+  const [git, sqlite, config, ...engines] = await Promise.all([
     checkGit(childEnv),
     checkSqlite(),
+    checkConfig(paths, env),
     ...KNOWN_ENGINE_PROBES.map((probe) => checkEngine(probe, childEnv, versionTimeoutMs)),
   ]);
   const state: DoctorCheck[] = [
@@ -35,5 +37,5 @@ export async function collectDoctorChecks({ env, paths, versionTimeoutMs }: Doct
       fix: 'run omk inside a git repository (git init)',
     });
   }
-  return [checkNode(), git, sqlite, ...engines, ...checkKeyVariables(env), ...state];
+  return [checkNode(), git, sqlite, ...engines, ...checkKeyVariables(env), ...config, ...state];
 }

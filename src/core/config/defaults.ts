@@ -1,0 +1,27 @@
+import type { OmkConfig } from './types.js';
+
+/**
+ * The built-in layer, lowest precedence. The three engines here make `defaults.engine = "kimi"`
+ * resolve out of the box; users override any field of them, or add their own under `[engines.NAME]`.
+ */
+export function defaultConfig(): OmkConfig {
+  // A fresh object each call: callers merge into it and must not share state.
+  return {
+    defaults: { engine: 'kimi', max_agents: 1, policy: 'local', merge_policy: 'disabled', approval: 'auto' },
+    budget: {},
+    engines: {
+      kimi: { protocol: 'acp', command: 'kimi', args: ['acp'] },
+      'kimi-wire': { protocol: 'wire', command: 'kimi', args: ['--wire'] },
+      builtin: {
+        protocol: 'openai',
+        base_url: 'https://api.moonshot.ai/v1',
+        api_key_env: 'MOONSHOT_API_KEY',
+        model: 'kimi-k2',
+      },
+    },
+    gates: {},
+    worktrees: { root: '.omk/worktrees' },
+    dashboard: { port: 4777 },
+    log: { level: 'warn' },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The commented starter files `omk setup` writes. Every line is a comment, so a fresh file changes
+ * nothing until the user uncomments it; `omk config set` adds real sections below.
+ */
+export const USER_CONFIG_TEMPLATE = `# omk user configuration. Applies in every repository; <repo>/.omk/config.toml overrides it,
+# and OMK_* variables override both (OMK_DEFAULTS__MAX_AGENTS=4). Reference: docs/config.md
+# Change values by hand or with: omk config set defaults.max_agents 4
+
+# [defaults]
+# engine = "kimi"            # engine used when --engine is not given
+# max_agents = 1             # 1..64 parallel workers
+# policy = "local"           # local | draft-pr | auto-pr
+# merge_policy = "disabled"  # disabled | manual | gated
+# approval = "auto"          # yolo | auto | ask | plan
+
+# [budget]                   # default per-goal budgets
+# time = "2h"
+# tokens = 2000000
+# usd = 5.0
+
+# [engines.builtin]          # omk's own loop over an OpenAI-compatible API
+# protocol = "openai"
+# base_url = "https://api.moonshot.ai/v1"
+# api_key_env = "MOONSHOT_API_KEY"   # the variable's NAME; never put the key itself here
+# model = "kimi-k2"
+# pricing = { input_per_mtok = 0.6, output_per_mtok = 2.5, cached_input_per_mtok = 0.15 }
+
+# [log]
+# level = "warn"             # debug | info | warn | error | silent
+`;
+
+export const PROJECT_CONFIG_TEMPLATE = `# omk project configuration. Overrides the user config; may be committed with the repository.
+# Reference: docs/config.md
+
+# [gates.test]
+# command = "npm test"       # a shell command run in the repository (or cwd below)
+# cwd = "."
+# timeout = "10m"
+# required = true
+
+# [gates.types]
+# command = "npx tsc --noEmit"
+
+# [defaults]
+# max_agents = 2
+# policy = "draft-pr"
+
+# [worktrees]
+# root = ".omk/worktrees"
+`;

@@ -1,0 +1,102 @@
+/**
+ * The shape of omk's configuration after every layer is merged and validated.
+ * Keys are snake_case because they are the TOML keys users write; see docs/config.md.
+ */
+export const POLICIES = ['local', 'draft-pr', 'auto-pr'] as const;
+export const MERGE_POLICIES = ['disabled', 'manual', 'gated'] as const;
+export const APPROVAL_MODES = ['yolo', 'auto', 'ask', 'plan'] as const;
+export const ENGINE_PROTOCOLS = ['acp', 'wire', 'openai'] as const;
+export const CONFIG_LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+export type Policy = (typeof POLICIES)[number];
+export type MergePolicy = (typeof MERGE_POLICIES)[number];
+export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+export type EngineProtocol = (typeof ENGINE_PROTOCOLS)[number];
+export type ConfigLogLevel = (typeof CONFIG_LOG_LEVELS)[number];
+
+/** A duration as written: `"90s"`, `"15m"`, `"2h"`, `"1h30m"`, or a number of seconds. See duration.ts. */
+export type DurationValue = string | number;
+
+export interface EnginePricing {
+  /** USD per million input tokens. */
+  input_per_mtok?: number;
+  output_per_mtok?: number;
+  cached_input_per_mtok?: number;
+}
+
+export interface EngineConfig {
+  protocol: EngineProtocol;
+  /** The executable; required for `acp` and `wire`. */
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  model?: string;
+  /** `openai` only. */
+  base_url?: string;
+  /** `openai` only: the NAME of the environment variable holding the key, never the key. */
+  api_key_env?: string;
+  pricing?: EnginePricing;
+}
+
+export interface GateConfig {
+  /** A shell string; only ever taken from config files. */
+  command: string;
+  /** Relative to the repository root. */
+  cwd?: string;
+  timeout?: DurationValue;
+  required?: boolean;
+  env?: Record<string, string>;
+}
+
+export interface OmkConfig {
+  defaults: {
+    engine: string;
+    max_agents: number;
+    policy: Policy;
+    merge_policy: MergePolicy;
+    approval: ApprovalMode;
+  };
+  budget: {
+    time?: DurationValue;
+    tokens?: number;
+    usd?: number;
+  };
+  engines: Record<string, EngineConfig>;
+  gates: Record<string, GateConfig>;
+  worktrees: { root: string };
+  dashboard: { port: number };
+  log: { level: ConfigLogLevel };
+}
+
+/** Where a value came from, lowest precedence first. */
+export type ConfigLayer = 'default' | 'user' | 'project' | 'env';
+
+export interface ConfigSource {
+  layer: ConfigLayer;
+  /** The file, for `user` and `project`. */
+  file?: string;
+  /** The environment variable, for `env`. */
+  variable?: string;
+}
+
+/**
+ * One thing wrong with a config file or variable. `message` is the full sentence shown to users:
+ * `<file or variable>: <key>: expected <expected>, found <found>`.
+ */
+export interface ConfigProblem {
+  /** The file the problem is in; undefined for environment variables. */
+  file: string | undefined;
+  /** The OMK_* variable, when the problem comes from the environment. */
+  variable?: string;
+  /** 1-based, for TOML syntax errors. */
+  line?: number;
+  column?: number;
+  /** The dotted key, or "" for a problem with the whole file. */
+  key: string;
+  expected: string;
+  found: string;
+  message: string;
+}
+
+/** A JSON/TOML-like tree, before validation. */
+export type ConfigTree = Record<string, unknown>;

@@ -1,0 +1,136 @@
+/**
+ * Strict validation. Each layer is checked on its own (types, ranges, unknown keys, literal secrets),
+ * so a problem names the file or variable it came from; rules that need every layer (an engine's
+ * protocol may come from one file and its model from another) run on the merged tree.
+ */
+import { formatKey, isTable } from './keys.js';
+import { makeProblem, originOf, type ProblemOrigin } from './problem.js';
+import { CONFIG_SCHEMA, describeExpected, type FieldSpec } from './schema.js';
+import { looksLikeSecret } from './secrets.js';
+import { isDuration } from './duration.js';
+import { describeFound } from './value.js';
+import type { ConfigProblem, ConfigSource, ConfigTree } from './types.js';
+
+const SECRET_EXPECTED =
+  'no literal API key (put the key in an environment variable and name that variable with api_key_env)';
+const SECRET_FOUND = 'a value shaped like an API key';
+const MISSING = 'nothing (the key is missing)';
+
+/** Checks one layer. `originFor` says which file or variable a key came from. */
+export function validateLayer(
+  tree: ConfigTree,
+  originFor: (path: readonly string[]) => ProblemOrigin,
+  spec: FieldSpec = CONFIG_SCHEMA,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const report = (path: readonly string[], expected: string, found: string) =>
+    problems.push(makeProblem(originFor(path), formatKey(path), expected, found));
+  checkValue(spec, tree, [], report);
+  return problems;
+}
+
+type Report = (path: readonly string[], expected: string, found: string) => void;
+
+function checkValue(spec: FieldSpec, value: unknown, path: string[], report: Report): void {
+  const wrong = () => report(path, describeExpected(spec), describeFound(value));
+  switch (spec.kind) {
+    case 'table': {
+      if (!isTable(value)) return wrong();
+      for (const [key, child] of Object.entries(value)) {
+        const childSpec = Object.hasOwn(spec.fields, key) ? spec.fields[key] : undefined;
+        if (childSpec === undefined) {
+          const known = Object.keys(spec.fields).join(', ');
+          report([...path, key], `one of the keys ${known}`, `unknown key ${JSON.stringify(key)}`);
+        } else {
+          checkValue(childSpec, child, [...path, key], report);
+        }
+      }
+      return;
+    }
+    case 'named': {
+      if (!isTable(value)) return wrong();
+      for (const [name, child] of Object.entries(value)) checkValue(spec.of, child, [...path, name], report);
+      return;
+    }
+    case 'string-map': {
+      if (!isTable(value)) return wrong();
+      for (const [name, child] of Object.entries(value)) checkValue({ kind: 'string' }, child, [...path, name], report);
+      return;
+    }
+    case 'string':
+      if (typeof value !== 'string') return wrong();
+      if (looksLikeSecret(value)) return report(path, SECRET_EXPECTED, SECRET_FOUND);
+      if (spec.oneOf && !spec.oneOf.includes(value)) return wrong();
+      return;
+    case 'string-array':
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) return wrong();
+      if (value.some((v) => looksLikeSecret(v as string))) return report(path, SECRET_EXPECTED, SECRET_FOUND);
+      return;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) wrong();
+      return;
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < spec.min) wrong();
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') wrong();
+      return;
+    case 'duration':
+      if (!isDuration(value)) wrong();
+      return;
+  }
+}
+
+/**
+ * Rules over the merged tree: required engine and gate fields, openai-only fields, and that
+ * `defaults.engine` names a configured engine. Blame goes to the layer that set the nearest value.
+ */
+export function validateMerged(values: ConfigTree, sources: ReadonlyMap<string, ConfigSource>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const blame = (path: readonly string[]): ProblemOrigin => {
+    const exact = sources.get(formatKey(path));
+    if (exact) return originOf(exact);
+    // The key is missing: blame whoever defined the table it belongs in, preferring the highest layer.
+    const prefix = `${formatKey(path.slice(0, -1))}.`;
+    let found: ConfigSource | undefined;
+    for (const [key, source] of sources) if (key.startsWith(prefix)) found = source;
+    return originOf(found);
+  };
+  const report = (path: string[], expected: string, found: string) =>
+    problems.push(makeProblem(blame(path), formatKey(path), expected, found));
+
+  const engines = isTable(values.engines) ? values.engines : {};
+  for (const [name, engine] of Object.entries(engines)) {
+    if (!isTable(engine)) continue;
+    const protocol = engine.protocol;
+    if (protocol === undefined) {
+      report(['engines', name, 'protocol'], 'one of "acp", "wire", "openai"', MISSING);
+      continue;
+    }
+    if ((protocol === 'acp' || protocol === 'wire') && engine.command === undefined) {
+      report(['engines', name, 'command'], `the agent's executable (required for protocol "${protocol}")`, MISSING);
+    }
+    if (protocol !== 'openai') {
+      for (const key of ['base_url', 'api_key_env'] as const) {
+        if (engine[key] !== undefined) {
+          report(['engines', name, key], 'this key only with protocol = "openai"', `protocol ${JSON.stringify(protocol)}`);
+        }
+      }
+    }
+  }
+
+  const gates = isTable(values.gates) ? values.gates : {};
+  for (const [name, gate] of Object.entries(gates)) {
+    if (isTable(gate) && gate.command === undefined) {
+      report(['gates', name, 'command'], 'a shell command, e.g. "npm test"', MISSING);
+    }
+  }
+
+  const defaults = isTable(values.defaults) ? values.defaults : {};
+  const engine = defaults.engine;
+  if (typeof engine === 'string' && !Object.hasOwn(engines, engine)) {
+    const names = Object.keys(engines).map((n) => JSON.stringify(n)).join(', ');
+    report(['defaults', 'engine'], `the name of a configured engine (${names})`, JSON.stringify(engine));
+  }
+  return problems;
+}
