@@ -16,6 +16,13 @@ export const EVENT_CATALOGUE = {
   'goal.failed': z.object({ reason: z.string() }),
   'gate.transitioned': z.object({ gate: z.string().min(1), from: z.string(), to: z.string() }),
   'proof.ready': z.object({ path: z.string().min(1), status: z.string().optional() }),
+  /** A lease ran out before its owner renewed or released it; the task went back to the queue. */
+  'task.lease_expired': z.object({
+    task_id: z.string().min(1),
+    owner: z.string().min(1),
+    token: z.number().int().positive(),
+    expired_at: z.string(),
+  }),
 
   // Chat session (routed requests, workers, refusals, cost).
   'classifier.decided': z.object({
@@ -45,6 +52,20 @@ export const EVENT_CATALOGUE = {
     tokens_in: z.number().int().nonnegative(),
     tokens_out: z.number().int().nonnegative(),
     usd: z.number().nonnegative(),
+  }),
+
+  // Approval policy: every decision on an agent's tool call (docs/approval-policy.md).
+  'approval.decided': z.object({
+    mode: z.enum(['yolo', 'auto', 'ask', 'plan']),
+    tool_kind: z.string().min(1),
+    /** The command or the paths, redacted and shortened. */
+    summary: z.string(),
+    decision: z.enum(['allow', 'deny']),
+    /** Stable id of the rule that decided, e.g. `hard-deny:write-outside-worktree`. */
+    rule: z.string().min(1),
+    reason: z.string(),
+    session: z.string().optional(),
+    tool_call_id: z.string().optional(),
   }),
 } as const;
 

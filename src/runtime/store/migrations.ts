@@ -1,0 +1,82 @@
+/**
+ * Forward-only schema migrations. The list is append-only: never edit a shipped
+ * migration, add the next one. `PRAGMA user_version` holds the last applied version;
+ * each migration runs in its own transaction together with the version bump.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'goals, tasks, leases, events, cost ledger',
+    sql: `
+      CREATE TABLE goals (
+        id         TEXT PRIMARY KEY,
+        prompt     TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        parent_id  TEXT REFERENCES goals(id),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX goals_created_at ON goals(created_at);
+
+      CREATE TABLE tasks (
+        goal_id    TEXT NOT NULL REFERENCES goals(id),
+        id         TEXT NOT NULL,
+        title      TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        fence      INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (goal_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX tasks_status ON tasks(goal_id, status);
+
+      CREATE TABLE leases (
+        goal_id     TEXT NOT NULL,
+        task_id     TEXT NOT NULL,
+        owner       TEXT NOT NULL,
+        token       INTEGER NOT NULL,
+        acquired_at TEXT NOT NULL,
+        expires_at  TEXT NOT NULL,
+        PRIMARY KEY (goal_id, task_id),
+        FOREIGN KEY (goal_id, task_id) REFERENCES tasks(goal_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX leases_expires_at ON leases(expires_at);
+
+      CREATE TABLE events (
+        goal_id TEXT NOT NULL REFERENCES goals(id),
+        seq     INTEGER NOT NULL,
+        ts      TEXT NOT NULL,
+        type    TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        prev    TEXT NOT NULL,
+        hash    TEXT NOT NULL,
+        PRIMARY KEY (goal_id, seq)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE cost_ledger (
+        id            INTEGER PRIMARY KEY,
+        goal_id       TEXT NOT NULL REFERENCES goals(id),
+        task_id       TEXT,
+        engine        TEXT NOT NULL,
+        model         TEXT NOT NULL,
+        tokens_in     INTEGER NOT NULL,
+        tokens_out    INTEGER NOT NULL,
+        tokens_cached INTEGER NOT NULL,
+        usd           REAL NOT NULL,
+        accuracy      TEXT NOT NULL CHECK (accuracy IN ('exact', 'estimated')),
+        ts            TEXT NOT NULL
+      );
+      CREATE INDEX cost_ledger_goal ON cost_ledger(goal_id);
+    `,
+  },
+];
+
+/** The newest schema this omk knows. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

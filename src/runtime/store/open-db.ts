@@ -1,0 +1,111 @@
+import Database from 'better-sqlite3';
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { OmkError } from '../../core/errors.js';
+import { withBusyRetry, type BusyPolicy } from './busy.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+
+type Db = Database.Database;
+
+const MAGIC = 'SQLite format 3\0';
+
+/**
+ * Opens (creating if absent) and migrates the store database. Nothing is written to an
+ * existing file until its schema version is known to be ours or older: a database from a
+ * newer omk, or a file that is not SQLite at all, is refused untouched.
+ */
+export async function openDatabase(file: string, policy: BusyPolicy): Promise<Db> {
+  const headerVersion = inspectHeader(file);
+  if (headerVersion !== undefined && headerVersion > SCHEMA_VERSION) throw tooNew(file, headerVersion);
+  mkdirSync(path.dirname(file), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(file, { timeout: policy.busyTimeoutMs });
+  } catch (error) {
+    throw new OmkError('io', `cannot open ${file}: ${describe(error)}`, { cause: error });
+  }
+  try {
+    // A read, before any pragma that writes: the WAL may hold a newer version than the header.
+    const version = readVersion(db, file);
+    if (version > SCHEMA_VERSION) throw tooNew(file, version);
+    await withBusyRetry(() => db.pragma('journal_mode = WAL'), policy, 'setting WAL mode');
+    db.pragma('foreign_keys = ON');
+    // The database is the durable copy (events.jsonl heals from it), so commits are fsynced.
+    db.pragma('synchronous = FULL');
+    await migrate(db, file, policy);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Reads the 100-byte header without SQLite: the magic string and user_version (offset 60). */
+function inspectHeader(file: string): number | undefined {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return undefined; // absent: created below
+  }
+  if (size === 0) return undefined;
+  const header = Buffer.alloc(100);
+  const fd = openSync(file, 'r');
+  let read: number;
+  try {
+    read = readSync(fd, header, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read < 100 || header.toString('latin1', 0, 16) !== MAGIC) throw corrupt(file);
+  return header.readUInt32BE(60);
+}
+
+function readVersion(db: Db, file: string): number {
+  try {
+    return Number(db.pragma('user_version', { simple: true }));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw corrupt(file, error);
+    throw error;
+  }
+}
+
+async function migrate(db: Db, file: string, policy: BusyPolicy): Promise<void> {
+  for (const migration of MIGRATIONS) {
+    if (readVersion(db, file) >= migration.version) continue;
+    await withBusyRetry(() => db.exec('BEGIN IMMEDIATE'), policy, `migrating to schema ${migration.version}`);
+    try {
+      // Another process may have migrated while we waited for the lock.
+      const current = readVersion(db, file);
+      if (current > SCHEMA_VERSION) throw tooNew(file, current);
+      if (current < migration.version) {
+        db.exec(migration.sql);
+        db.pragma(`user_version = ${migration.version}`);
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+function tooNew(file: string, version: number): OmkError {
+  return new OmkError(
+    'store_too_new',
+    `${file} was written by a newer omk (schema ${version}; this omk knows up to ${SCHEMA_VERSION})`,
+    { hint: 'upgrade omk (npm install -g omk@latest); the database was not modified' },
+  );
+}
+
+function corrupt(file: string, cause?: unknown): OmkError {
+  return new OmkError('store_corrupt', `${file} is not an omk SQLite database`, {
+    hint: `move it aside (e.g. mv ${file} ${file}.bad) and run omk again; omk will not overwrite it`,
+    cause,
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

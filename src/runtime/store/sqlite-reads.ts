@@ -1,0 +1,125 @@
+import type Database from 'better-sqlite3';
+import { genesisHash, type EventEnvelope } from '../../core/events/envelope.js';
+import { LATEST, pickGoalId } from '../../core/store/goal-ref.js';
+import { OmkError } from '../../core/errors.js';
+import type { CostTotal, EventHead, EventRange, Goal, Lease, Task, TaskRef } from '../../core/store/types.js';
+import { toEnvelope, toGoal, toLease, toTask, type EventRow, type GoalRow, type LeaseRow, type TaskRow } from './rows.js';
+
+type Db = Database.Database;
+
+/** Prepared statements per connection, shared by every transaction on it. */
+const CACHES = new WeakMap<Db, Map<string, Database.Statement<unknown[], unknown>>>();
+
+/** Synchronous reads over one connection; used inside and outside transactions. */
+export class SqliteReads {
+  constructor(protected readonly db: Db) {}
+
+  /** A prepared statement, compiled once per connection. */
+  protected q<P extends unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let cache = CACHES.get(this.db);
+    if (!cache) CACHES.set(this.db, (cache = new Map<string, Database.Statement<unknown[], unknown>>()));
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], unknown>(sql);
+      cache.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<P, R>;
+  }
+
+  getGoal(id: string): Goal | undefined {
+    const row = this.q<[string], GoalRow>('SELECT * FROM goals WHERE id = ?').get(id);
+    return row && toGoal(row);
+  }
+
+  listGoals(): Goal[] {
+    return this
+      .q<[], GoalRow>('SELECT * FROM goals ORDER BY created_at DESC, rowid DESC')
+      .all()
+      .map(toGoal);
+  }
+
+  resolveGoal(ref: string): Goal {
+    if (ref === LATEST) {
+      const row = this.q<[], GoalRow>('SELECT * FROM goals ORDER BY created_at DESC, rowid DESC LIMIT 1').get();
+      if (!row) throw new OmkError('not_found', 'there are no goals in this repository yet', { hint: 'start one with `omk goal "…"`' });
+      return toGoal(row);
+    }
+    const exact = this.getGoal(ref);
+    if (exact) return exact;
+    if (ref === '') return this.resolveGoal(LATEST);
+    const ids = this
+      .q<[string, string, string], { id: string }>(
+        'SELECT id FROM goals WHERE id >= ? AND substr(id, 1, length(?)) = ? ORDER BY id LIMIT 11',
+      )
+      .all(ref, ref, ref)
+      .map((r) => r.id);
+    return this.getGoal(pickGoalId(ref, ids))!;
+  }
+
+  getTask(ref: TaskRef): Task | undefined {
+    const row = this
+      .q<[string, string], TaskRow>('SELECT * FROM tasks WHERE goal_id = ? AND id = ?')
+      .get(ref.goalId, ref.taskId);
+    return row && toTask(row);
+  }
+
+  listTasks(goalId: string): Task[] {
+    return this
+      .q<[string], TaskRow>('SELECT * FROM tasks WHERE goal_id = ? ORDER BY created_at, id')
+      .all(goalId)
+      .map(toTask);
+  }
+
+  getLease(ref: TaskRef): Lease | undefined {
+    const row = this
+      .q<[string, string], LeaseRow>('SELECT * FROM leases WHERE goal_id = ? AND task_id = ?')
+      .get(ref.goalId, ref.taskId);
+    return row && toLease(row);
+  }
+
+  readEvents(goalId: string, range: EventRange = {}): EventEnvelope[] {
+    return this
+      .q<[string, number, number], EventRow>(
+        'SELECT seq, ts, type, payload, prev, hash FROM events WHERE goal_id = ? AND seq BETWEEN ? AND ? ORDER BY seq',
+      )
+      .all(goalId, range.fromSeq ?? 1, range.toSeq ?? Number.MAX_SAFE_INTEGER)
+      .map(toEnvelope);
+  }
+
+  eventHead(goalId: string): EventHead {
+    const row = this
+      .q<[string], { seq: number; hash: string }>(
+        'SELECT seq, hash FROM events WHERE goal_id = ? ORDER BY seq DESC LIMIT 1',
+      )
+      .get(goalId);
+    return row ?? { seq: 0, hash: genesisHash(goalId) };
+  }
+
+  /** Every goal's last seq, for healing all logs on open. */
+  eventHeads(): Array<{ goalId: string; seq: number }> {
+    return this
+      .q<[], { goal_id: string; seq: number }>('SELECT goal_id, MAX(seq) AS seq FROM events GROUP BY goal_id')
+      .all()
+      .map((r) => ({ goalId: r.goal_id, seq: r.seq }));
+  }
+
+  costTotal(goalId: string): CostTotal {
+    const row = this
+      .q<[string], { turns: number; tin: number; tout: number; tcached: number; usd: number; est: number }>(
+        `SELECT count(*) AS turns, coalesce(sum(tokens_in), 0) AS tin, coalesce(sum(tokens_out), 0) AS tout,
+                coalesce(sum(tokens_cached), 0) AS tcached, coalesce(sum(usd), 0) AS usd,
+                coalesce(max(accuracy = 'estimated'), 0) AS est
+           FROM cost_ledger WHERE goal_id = ?`,
+      )
+      .get(goalId)!;
+    return {
+      goalId,
+      turns: row.turns,
+      tokensIn: row.tin,
+      tokensOut: row.tout,
+      tokensCached: row.tcached,
+      usd: row.usd,
+      estimated: row.est === 1,
+    };
+  }
+}

@@ -1,0 +1,234 @@
+import type Database from 'better-sqlite3';
+import type { EventPayload, EventType } from '../../core/events/catalogue.js';
+import type { EventEnvelope, GoalEvent } from '../../core/events/envelope.js';
+import { OmkError } from '../../core/errors.js';
+import type { CommittedListener, Store, StoreTx } from '../../core/store/store.js';
+import type { CostTotal, EventHead, EventRange, Goal, Lease, Task, TaskRef } from '../../core/store/types.js';
+import { catchUpLog, logNeedsCatchUp, type HealReport } from '../events/jsonl-mirror.js';
+import { eventsFile } from '../events/log-file.js';
+import type { Logger } from '../logger.js';
+import { DEFAULT_BUSY_POLICY, busyError, isBusyError, withBusyRetry, type BusyPolicy } from './busy.js';
+import { openDatabase } from './open-db.js';
+import { SqliteOps } from './sqlite-leases.js';
+import { SqliteReads } from './sqlite-reads.js';
+
+export interface OpenStoreOptions {
+  /** `<repo>/.omk/omk.db` (paths.dbFile). */
+  dbFile: string;
+  /** `<repo>/.omk/goals` (paths.goalsDir); events.jsonl mirrors live under it. */
+  goalsDir: string;
+  /** The clock for timestamps and lease expiry. @default () => new Date() */
+  now?: () => Date;
+  /** Receives committed events after they are mirrored. Its throws are logged and swallowed. */
+  onCommitted?: CommittedListener;
+  /** Where mirror and subscriber failures are reported. @default silent */
+  log?: Pick<Logger, 'warn'>;
+  /** Bring every goal's events.jsonl up to date with the store while opening. @default true */
+  healOnOpen?: boolean;
+  /** @default DEFAULT_BUSY_POLICY */
+  busy?: Partial<BusyPolicy>;
+}
+
+/** Opens `.omk/omk.db`, migrating it forward; refuses a newer or foreign file untouched. */
+export async function openStore(options: OpenStoreOptions): Promise<SqliteStore> {
+  const policy: BusyPolicy = { ...DEFAULT_BUSY_POLICY, ...options.busy };
+  const db = await openDatabase(options.dbFile, policy);
+  const store = new SqliteStore(db, options, policy);
+  if (options.healOnOpen ?? true) await store.healAll();
+  return store;
+}
+
+/** Wraps a synchronous call so that its throw becomes a rejection. */
+function later<T>(fn: () => T): Promise<T> {
+  return new Promise<T>((resolve) => resolve(fn()));
+}
+
+/**
+ * The SQLite store. One connection; calls from this process are queued so that an
+ * open transaction never sees (or is seen by) another caller's statements. Processes
+ * coordinate through SQLite's write lock (BEGIN IMMEDIATE).
+ */
+export class SqliteStore implements Store {
+  readonly dbFile: string;
+  readonly goalsDir: string;
+  private readonly now: () => Date;
+  private readonly reads: SqliteReads;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly options: OpenStoreOptions,
+    private readonly policy: BusyPolicy,
+  ) {
+    this.dbFile = options.dbFile;
+    this.goalsDir = options.goalsDir;
+    this.now = options.now ?? (() => new Date());
+    this.reads = new SqliteReads(db);
+  }
+
+  eventsFile(goalId: string): string {
+    return eventsFile(this.goalsDir, goalId);
+  }
+
+  getGoal(id: string): Promise<Goal | undefined> {
+    return this.read((r) => r.getGoal(id));
+  }
+  listGoals(): Promise<Goal[]> {
+    return this.read((r) => r.listGoals());
+  }
+  resolveGoal(ref: string): Promise<Goal> {
+    return this.read((r) => r.resolveGoal(ref));
+  }
+  getTask(ref: TaskRef): Promise<Task | undefined> {
+    return this.read((r) => r.getTask(ref));
+  }
+  listTasks(goalId: string): Promise<Task[]> {
+    return this.read((r) => r.listTasks(goalId));
+  }
+  getLease(ref: TaskRef): Promise<Lease | undefined> {
+    return this.read((r) => r.getLease(ref));
+  }
+  readEvents(goalId: string, range?: EventRange): Promise<EventEnvelope[]> {
+    return this.read((r) => r.readEvents(goalId, range));
+  }
+  eventHead(goalId: string): Promise<EventHead> {
+    return this.read((r) => r.eventHead(goalId));
+  }
+  costTotal(goalId: string): Promise<CostTotal> {
+    return this.read((r) => r.costTotal(goalId));
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const ops = new SqliteOps(this.db, this.now);
+      const tx = new Tx(ops);
+      await this.begin('a write transaction');
+      let result: T;
+      try {
+        result = await fn(tx);
+        this.db.exec('COMMIT');
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw isBusyError(error) ? busyError('committing', error) : error;
+      } finally {
+        tx.end();
+      }
+      if (ops.appended.length > 0) await this.publish(ops.appended);
+      return result;
+    });
+  }
+
+  /** Brings one goal's events.jsonl up to date with the store (missing tail, torn last line). */
+  healEventLog(goalId: string): Promise<HealReport> {
+    return this.exclusive(() => this.catchUp(goalId));
+  }
+
+  /** Heals every goal whose log is behind the store or ends in a torn line. */
+  healAll(): Promise<HealReport[]> {
+    return this.exclusive(async () => {
+      const reports: HealReport[] = [];
+      for (const { goalId, seq } of this.reads.eventHeads()) {
+        if (logNeedsCatchUp(this.eventsFile(goalId), seq)) reports.push(await this.catchUp(goalId));
+      }
+      return reports;
+    });
+  }
+
+  close(): Promise<void> {
+    return this.exclusive(() => {
+      if (!this.closed) {
+        this.closed = true;
+        this.db.close();
+      }
+    });
+  }
+
+  private read<T>(fn: (reads: SqliteReads) => T): Promise<T> {
+    return this.exclusive(() => fn(this.reads));
+  }
+
+  /** Serialises this process's use of the connection; a failed call does not block the next. */
+  private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.closed) throw new OmkError('internal', 'the store is closed');
+      return fn();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private begin(what: string): Promise<void> {
+    return withBusyRetry(() => void this.db.exec('BEGIN IMMEDIATE'), this.policy, what);
+  }
+
+  /** Under the write lock (no writes of its own), so JSONL appends from all processes land in seq order. */
+  private async catchUp(goalId: string): Promise<HealReport> {
+    await this.begin(`mirroring events of ${goalId}`);
+    try {
+      return catchUpLog({
+        goalId,
+        file: this.eventsFile(goalId),
+        readAfter: (seq) => this.reads.readEvents(goalId, { fromSeq: seq + 1 }),
+        now: this.now,
+      });
+    } finally {
+      this.db.exec('COMMIT');
+    }
+  }
+
+  /** After commit: mirror, then notify. Neither may undo or fail a committed transaction. */
+  private async publish(events: readonly GoalEvent[]): Promise<void> {
+    for (const goalId of new Set(events.map((e) => e.goal_id))) {
+      try {
+        await this.catchUp(goalId);
+      } catch (error) {
+        this.options.log?.warn('events.jsonl not updated; it heals on next open', { goalId, error: String(error) });
+      }
+    }
+    try {
+      this.options.onCommitted?.(events);
+    } catch (error) {
+      this.options.log?.warn('an event subscriber threw', { error: String(error) });
+    }
+  }
+}
+
+/** The handle a transaction callback receives; unusable once the transaction has ended. */
+class Tx implements StoreTx {
+  private ended = false;
+  constructor(private readonly ops: SqliteOps) {}
+
+  end(): void {
+    this.ended = true;
+  }
+
+  private run<T>(fn: (ops: SqliteOps) => T): Promise<T> {
+    return later(() => {
+      if (this.ended) throw new OmkError('internal', 'transaction handle used after the transaction ended');
+      return fn(this.ops);
+    });
+  }
+
+  getGoal = (id: string) => this.run((o) => o.getGoal(id));
+  listGoals = () => this.run((o) => o.listGoals());
+  resolveGoal = (ref: string) => this.run((o) => o.resolveGoal(ref));
+  getTask = (ref: TaskRef) => this.run((o) => o.getTask(ref));
+  listTasks = (goalId: string) => this.run((o) => o.listTasks(goalId));
+  getLease = (ref: TaskRef) => this.run((o) => o.getLease(ref));
+  readEvents = (goalId: string, range?: EventRange) => this.run((o) => o.readEvents(goalId, range));
+  eventHead = (goalId: string) => this.run((o) => o.eventHead(goalId));
+  costTotal = (goalId: string) => this.run((o) => o.costTotal(goalId));
+  createGoal: StoreTx['createGoal'] = (goal) => this.run((o) => o.createGoal(goal));
+  updateGoalStatus: StoreTx['updateGoalStatus'] = (id, status) => this.run((o) => o.updateGoalStatus(id, status));
+  createTask: StoreTx['createTask'] = (task) => this.run((o) => o.createTask(task));
+  updateTaskStatus: StoreTx['updateTaskStatus'] = (ref, status) => this.run((o) => o.updateTaskStatus(ref, status));
+  acquireLease: StoreTx['acquireLease'] = (ref, owner, ttlMs) => this.run((o) => o.acquireLease(ref, owner, ttlMs));
+  renewLease: StoreTx['renewLease'] = (claim, ttlMs) => this.run((o) => o.renewLease(claim, ttlMs));
+  releaseLease: StoreTx['releaseLease'] = (claim, status) => this.run((o) => o.releaseLease(claim, status));
+  expireLeases: StoreTx['expireLeases'] = () => this.run((o) => o.expireLeases());
+  appendCost: StoreTx['appendCost'] = (entry) => this.run((o) => o.appendCost(entry));
+  appendEvent<T extends EventType>(goalId: string, type: T, payload: EventPayload<T>): Promise<GoalEvent> {
+    return this.run((o) => o.appendEvent(goalId, type, payload));
+  }
+}
