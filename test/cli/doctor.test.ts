@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -119,5 +119,36 @@ describe('omk doctor config check', () => {
     const s = sandbox();
     const r = await runOmk(['doctor', '--json'], { cwd: s.repo, env: s.env });
     expect(byId(JSON.parse(r.stdout) as Report, 'config')).toMatchObject({ status: 'ok' });
+  });
+});
+
+describe('omk doctor store check', () => {
+  it('fails on a database from a newer omk and leaves it untouched', async () => {
+    const s = sandbox();
+    const { default: Database } = await import('better-sqlite3');
+    const file = path.join(s.repo, '.omk', 'omk.db');
+    mkdirSync(path.dirname(file));
+    const db = new Database(file);
+    db.pragma('user_version = 999');
+    db.close();
+    const before = readFileSync(file);
+    const r = await runOmk(['doctor', '--json'], { cwd: s.repo, env: s.env });
+    const store = byId(JSON.parse(r.stdout) as Report, 'store')!;
+    expect(store.status).toBe('fail');
+    expect(store.detail).toContain('newer omk');
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(r.status).toBe(1);
+  });
+
+  it('fails on a file that is not a database, naming it', async () => {
+    const s = sandbox();
+    const file = path.join(s.repo, '.omk', 'omk.db');
+    mkdirSync(path.dirname(file));
+    writeFileSync(file, 'this is not sqlite, it is long enough to have a header of one hundred bytes or so......................');
+    const r = await runOmk(['doctor', '--json'], { cwd: s.repo, env: s.env });
+    const store = byId(JSON.parse(r.stdout) as Report, 'store')!;
+    expect(store).toMatchObject({ status: 'fail' });
+    expect(store.detail).toContain(file);
+    expect(readFileSync(file, 'utf8')).toContain('this is not sqlite');
   });
 });

@@ -2,6 +2,7 @@ import type { OmkPaths } from '../paths.js';
 import { definedEnv } from '../process/env.js';
 import type { DoctorCheck } from './check.js';
 import { checkConfig } from './config-checks.js';
+import { checkStore } from './store-checks.js';
 import { checkEngine, checkKeyVariables, KNOWN_ENGINE_PROBES } from './engine-checks.js';
 import { checkWritableDir } from './state-checks.js';
 import { checkGit, checkNode, checkSqlite } from './system-checks.js';
@@ -16,10 +17,11 @@ export interface DoctorInputs {
 /** Runs every check; slow ones (child processes) run concurrently. Never throws. */
 export async function collectDoctorChecks({ env, paths, versionTimeoutMs }: DoctorInputs): Promise<DoctorCheck[]> {
   const childEnv = definedEnv(env);
-  const [git, sqlite, config, ...engines] = await Promise.all([
+  const [git, sqlite, config, store, ...engines] = await Promise.all([
     checkGit(childEnv),
     checkSqlite(),
     checkConfig(paths, env),
+    checkStore(paths),
     ...KNOWN_ENGINE_PROBES.map((probe) => checkEngine(probe, childEnv, versionTimeoutMs)),
   ]);
   const state: DoctorCheck[] = [
@@ -37,5 +39,5 @@ export async function collectDoctorChecks({ env, paths, versionTimeoutMs }: Doct
       fix: 'run omk inside a git repository (git init)',
     });
   }
-  return [checkNode(), git, sqlite, ...engines, ...checkKeyVariables(env), ...config, ...state];
+  return [checkNode(), git, sqlite, ...engines, ...checkKeyVariables(env), ...config, ...state, ...store];
 }
