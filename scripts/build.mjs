@@ -1,7 +1,7 @@
 // Bundles src/cli/main.ts into dist/ with one lazily loaded chunk per command.
 // Native and heavy runtime packages stay external so they load only when a command needs them.
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -34,5 +34,7 @@ const result = await build({
   },
   logLevel: 'warning',
 });
+// Kept for the start-up tests: which chunk statically pulls in which package.
+await writeFile(new URL('../dist/meta.json', import.meta.url), JSON.stringify(result.metafile));
 const outputs = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
 process.stderr.write(`built ${outputs.length} files into dist/\n`);
