@@ -1,0 +1,12 @@
+export type { Transport, TransportCloseInfo, TransportError } from './transport.js';
+export { encodeNdjson, NdjsonDecoder, DEFAULT_MAX_LINE_BYTES } from './ndjson.js';
+export type { NdjsonItem } from './ndjson.js';
+export { ProcessTransport } from './process-transport.js';
+export type { ProcessTransportOptions } from './process-transport.js';
+export { RecordingTransport } from './recording-transport.js';
+export type { RecordingOptions } from './recording-transport.js';
+export { ReplayTransport } from './replay-transport.js';
+export { readTranscript } from './transcript.js';
+export type { TranscriptRecord } from './transcript.js';
+export { createMemoryTransportPair } from './memory-transport.js';
+export { TailBuffer } from './stderr-tail.js';
