@@ -1,8 +1,9 @@
 // Engine adapter throughput figures. Each engine section adds its own figure to `figures`:
 //   engines.acp.msgs_per_s     — ACP client: ndjson framing + SDK dispatch + update mapping
-//   engines.wire.msgs_per_s    — (Wire adapter; added by its owner)
+//   engines.wire.msgs_per_s    — Wire client: ndjson framing + JSON-RPC dispatch + event mapping
 //   engines.openai.chunks_per_s — (builtin OpenAI-compatible adapter; added by its owner)
 import { startAcpSession } from '../src/engines/acp/index.js';
+import { startWireSession } from '../src/engines/wire/index.js';
 import { encodeNdjson, NdjsonDecoder } from '../src/engines/transport/ndjson.js';
 import type { Transport, TransportCloseInfo, TransportError } from '../src/engines/transport/transport.js';
 import { startMemoryPeer } from '../test/engines/acp/memory-peer.js';
@@ -93,9 +94,54 @@ async function acpMsgsPerSecond(): Promise<{ value: number; unit: string; burst:
 }
 
 // ---------------------------------------------------------------------------------------------
-// Wire (engines.wire.msgs_per_s) — to be added by the Wire adapter's owner.
+// Wire (engines.wire.msgs_per_s): our JSON-RPC client, ndjson framing, event mapping, turn channel
+
+const WIRE_BURST = 20_000;
+const WIRE_ROUNDS = 5;
+
+/** A Wire server on the agent end: answers `initialize`, and each `prompt` with a burst of ContentPart events. */
+function wireBurstPeer(agent: Transport): void {
+  agent.onmessage = (message) => {
+    const m = message as { id?: string; method?: string };
+    if (m.method === 'initialize') void agent.send({ jsonrpc: '2.0', id: m.id, result: { protocol_version: '1.10', server: { name: 'bench', version: '0' } } });
+    if (m.method !== 'prompt') return;
+    const event = (type: string, payload: unknown): void => void agent.send({ jsonrpc: '2.0', method: 'event', params: { type, payload } });
+    event('TurnBegin', { user_input: 'burst' });
+    event('StepBegin', { n: 1 });
+    for (let i = 0; i < WIRE_BURST; i++) event('ContentPart', { type: 'text', text: `chunk ${i} ` });
+    event('StatusUpdate', { token_usage: { input_other: 1, output: WIRE_BURST, input_cache_read: 0, input_cache_creation: 0 } });
+    event('TurnEnd', {});
+    void agent.send({ jsonrpc: '2.0', id: m.id, result: { status: 'finished' } });
+  };
+}
+
+/** Messages per second from prompt to settled result, for a burst of `WIRE_BURST` ContentPart events. */
+async function wireRound(): Promise<number> {
+  const [client, agent] = framedPair();
+  wireBurstPeer(agent);
+  const session = await startWireSession({ engine: 'bench', cwd: process.cwd(), transport: client, approve: () => Promise.resolve({ allow: true }) });
+  const start = process.hrtime.bigint();
+  const turn = session.prompt('burst');
+  let count = 0;
+  for await (const e of turn) if (e.type === 'text_delta') count++;
+  await turn.result;
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await session.close();
+  if (count !== WIRE_BURST) throw new Error(`expected ${WIRE_BURST} text deltas, got ${count}`);
+  return WIRE_BURST / seconds;
+}
+
+async function wireMsgsPerSecond(): Promise<{ value: number; unit: string; burst: number; rounds: number }> {
+  await wireRound(); // warm-up
+  const rates: number[] = [];
+  for (let i = 0; i < WIRE_ROUNDS; i++) rates.push(await wireRound());
+  return { value: median(rates), unit: 'msgs/s', burst: WIRE_BURST, rounds: WIRE_ROUNDS };
+}
 
 // ---------------------------------------------------------------------------------------------
 // OpenAI-compatible (engines.openai.chunks_per_s) — to be added by the builtin adapter's owner.
 
-export const figures: Figure[] = [{ name: 'engines.acp.msgs_per_s', run: acpMsgsPerSecond }];
+export const figures: Figure[] = [
+  { name: 'engines.acp.msgs_per_s', run: acpMsgsPerSecond },
+  { name: 'engines.wire.msgs_per_s', run: wireMsgsPerSecond },
+];
