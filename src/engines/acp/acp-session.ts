@@ -21,15 +21,15 @@ import type { Transport, TransportCloseInfo, TransportError } from '../transport
 import { estimateTurnUsage, promptChars, toContentBlocks, usageFromPromptResponse } from './content.js';
 import { ApprovedWrites, askApproval, resolvedEvent } from './approvals.js';
 import { ConfinedFs, FS_DENIED } from './fs-access.js';
-import { isObj, num, obj, str } from './loose.js';
-import type { Obj } from './loose.js';
+import { isObj, num, obj, str } from '../loose.js';
+import type { Obj } from '../loose.js';
 import { DEFAULT_CANCEL_TIMEOUT_MS, USAGE_READER_TIMEOUT_MS } from './options.js';
 import type { AcpSessionOptions } from './options.js';
 import { approvalRequestOf, CANCELLED, chooseOption, optionsOf } from './permission.js';
 import type { PermissionResponse } from './permission.js';
 import { transportStream } from './stream-bridge.js';
 import { stateOf } from './tool-call.js';
-import { settledTurn, TurnChannel } from './turn-channel.js';
+import { settledTurn, TurnChannel } from '../turn-channel.js';
 import { UpdateMapper } from './update-mapper.js';
 
 const STOP_REASONS: Record<string, StopReason> = {

@@ -1,6 +1,6 @@
 import type { ApprovalOutcome, ApprovalRequest } from '../session.js';
-import { arr, obj, str } from './loose.js';
-import type { Obj } from './loose.js';
+import { arr, obj, str } from '../loose.js';
+import type { Obj } from '../loose.js';
 import { commandOf, pathsOf, toolKind } from './tool-call.js';
 import type { TrackedCall } from './tool-call.js';
 

@@ -6,7 +6,7 @@ import { ProcessTransport } from '../transport/process-transport.js';
 import { RecordingTransport } from '../transport/recording-transport.js';
 import type { Transport, TransportCloseInfo } from '../transport/transport.js';
 import { AcpSession } from './acp-session.js';
-import { num, obj, str } from './loose.js';
+import { num, obj, str } from '../loose.js';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from './options.js';
 import type { AcpSessionOptions } from './options.js';
 

@@ -1,6 +1,6 @@
 import type { ToolCallState, ToolCallStatus, ToolDiff, ToolKind } from '../session.js';
-import { arr, isObj, obj, str } from './loose.js';
-import type { Obj } from './loose.js';
+import { arr, isObj, obj, str } from '../loose.js';
+import type { Obj } from '../loose.js';
 
 const KINDS = new Set<string>(['read', 'edit', 'delete', 'move', 'search', 'execute', 'fetch', 'think', 'other']);
 const STATUSES = new Set<string>(['pending', 'in_progress', 'completed', 'failed']);

@@ -1,6 +1,6 @@
 import type { AgentEvent, ToolCallStatus } from '../session.js';
-import { arr, isObj, num, obj, str } from './loose.js';
-import type { Obj } from './loose.js';
+import { arr, isObj, num, obj, str } from '../loose.js';
+import type { Obj } from '../loose.js';
 import { extrasOf, mergeCall, newCall, stateOf } from './tool-call.js';
 import type { TrackedCall } from './tool-call.js';
 

@@ -18,7 +18,7 @@ import type {
 import { addUsage, costOf, zeroUsage } from '../session.js';
 import { type ChatMessage, defaultSystemPrompt, userMessage } from './messages.js';
 import { type BuiltinSessionOptions, resolveOptions, type ResolvedOptions } from './options.js';
-import { TurnChannel } from './turn-channel.js';
+import { TurnChannel } from '../turn-channel.js';
 import { runTurn } from './turn-loop.js';
 import { Confinement } from './tools/confine.js';
 import { type ToolDefinition, toolDefinitions } from './tools/schemas.js';

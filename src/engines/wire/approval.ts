@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describeError } from '../../core/errors.js';
 import type { AgentEvent, ApproveFn, ApprovalOutcome, ApprovalRequest } from '../session.js';
-import { str } from './loose.js';
-import type { Obj } from './loose.js';
+import { str } from '../loose.js';
+import type { Obj } from '../loose.js';
 import { kindOfTool, readDisplay, unique } from './tool-call.js';
 import type { WireCall } from './tool-call.js';
 

@@ -1,6 +1,6 @@
 import type { AgentEvent, TokenUsage, ToolCallStatus } from '../session.js';
-import { isObj, num, obj, str } from './loose.js';
-import type { Obj } from './loose.js';
+import { isObj, num, obj, str } from '../loose.js';
+import type { Obj } from '../loose.js';
 import { appendArgs, newCall, outputText, readDisplay, stateOf } from './tool-call.js';
 import type { WireCall } from './tool-call.js';
 

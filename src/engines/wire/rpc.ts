@@ -1,6 +1,6 @@
 import type { Transport } from '../transport/transport.js';
-import { isObj } from './loose.js';
-import type { Obj } from './loose.js';
+import { isObj } from '../loose.js';
+import type { Obj } from '../loose.js';
 
 /** A JSON-RPC error object as the peer sent it (or as we made it up for a local failure). */
 export interface RpcErrorObject {

@@ -1,5 +1,5 @@
-import { str } from './loose.js';
-import type { Obj } from './loose.js';
+import { str } from '../loose.js';
+import type { Obj } from '../loose.js';
 
 /**
  * Conservative answers to the server requests omk does not serve (protocols.md §1.6): we declare no

@@ -7,7 +7,7 @@ import { ProcessTransport } from '../transport/process-transport.js';
 import { RecordingTransport } from '../transport/recording-transport.js';
 import type { Transport } from '../transport/transport.js';
 import { WIRE_ERROR } from './errors.js';
-import { obj, str } from './loose.js';
+import { obj, str } from '../loose.js';
 import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_INSTALL_HINT,

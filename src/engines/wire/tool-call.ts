@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ToolCallState, ToolDiff, ToolKind } from '../session.js';
-import { arr, isObj, obj, str } from './loose.js';
+import { arr, isObj, obj, str } from '../loose.js';
 
 /** Kimi CLI's built-in tools (and kimi-agent's), by name. */
 const KNOWN_KINDS: Record<string, ToolKind> = {

@@ -1,4 +1,4 @@
-import { settledTurn, TurnChannel } from '../acp/turn-channel.js';
+import { settledTurn, TurnChannel } from '../turn-channel.js';
 import type {
   AgentEvent,
   AgentInfo,
@@ -18,8 +18,8 @@ import { approvalRequestOf, approvalResolvedEvent, approvalResultOf, askApproval
 import { toUserInput } from './content.js';
 import { turnErrorOf, WIRE_ERROR } from './errors.js';
 import { WireEventMapper } from './event-mapper.js';
-import { obj, str, num } from './loose.js';
-import type { Obj } from './loose.js';
+import { obj, str, num } from '../loose.js';
+import type { Obj } from '../loose.js';
 import { DEFAULT_CANCEL_TIMEOUT_MS, DEFAULT_CONTROL_TIMEOUT_MS } from './options.js';
 import type { WireControlResult, WireSession, WireSessionOptions } from './options.js';
 import { WireRpc } from './rpc.js';

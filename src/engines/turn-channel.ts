@@ -1,8 +1,8 @@
-import type { AgentEvent, AgentTurn, TurnResult } from '../session.js';
+import type { AgentEvent, AgentTurn, TurnResult } from './session.js';
 
 /**
  * An `AgentTurn` fed by an adapter: `push` events, then `settle` once. Events are buffered for a late
- * iterator; iteration ends after the result settles and the buffer drains. Engine-agnostic.
+ * iterator; iteration ends after the result settles and the buffer drains. Shared by every adapter.
  */
 export class TurnChannel implements AgentTurn {
   readonly result: Promise<TurnResult>;
