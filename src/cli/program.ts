@@ -77,6 +77,31 @@ export function buildProgram(
       run(async (ctx) => (await import('./commands/completion.js')).completionCommand(ctx, shell, program)),
     );
 
+  program
+    .command('ask')
+    .description('one read-only answer from an agent, streamed to stdout')
+    .argument('<prompt>', 'the question')
+    .option('-e, --engine <name>', 'the engine to ask (default: defaults.engine)')
+    .option('--show-thinking', "print the agent's thinking to stderr")
+    .option('--json', 'print one JSON object at the end instead of streaming text')
+    .action((prompt, opts) => run(async (ctx) => (await import('./commands/ask.js')).askCommand(ctx, prompt, opts)));
+
+  const engines = program.command('engines').description('the agent engines omk can drive');
+  engines
+    .command('list')
+    .description('presets and configured engines, and whether each is installed')
+    .option('--json', 'machine-readable output')
+    .action((opts) => run(async (ctx) => (await import('./commands/engines.js')).enginesListCommand(ctx, opts)));
+  engines
+    .command('doctor')
+    .description('start each engine, perform its handshake, and report whether it answered')
+    .argument('[names...]', 'engines to check (default: all)')
+    .option('--timeout <duration>', 'handshake timeout per engine, e.g. 10s (default 15s)')
+    .option('--json', 'machine-readable output')
+    .action((names, opts) =>
+      run(async (ctx) => (await import('./commands/engines.js')).enginesDoctorCommand(ctx, names, opts)),
+    );
+
   const events = program.command('events').description('the hash-chained event log');
   events
     .command('verify')

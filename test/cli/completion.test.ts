@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
+import { buildProgram, runCli } from '../../src/cli/program.js';
 
 let dir: string;
 const scripts: Record<string, string> = {};
@@ -55,7 +55,10 @@ describe('omk completion', () => {
 
   it('bash: the script is valid and completes subcommands, options and choices', () => {
     execFileSync('bash', ['-n', path.join(dir, 'omk.bash')]);
-    expect(completeBash('omk', '')).toEqual(['doctor', 'setup', 'config', 'completion', 'events', 'help']);
+    // Every top-level command, in the order the program declares them, then `help`.
+    const topLevel = buildProgram('0.0.0-test', () => Promise.resolve()).commands.map((c) => c.name());
+    expect(completeBash('omk', '')).toEqual([...topLevel, 'help']);
+    expect(topLevel).toEqual(expect.arrayContaining(['doctor', 'setup', 'config', 'completion', 'events']));
     expect(completeBash('omk', 'con')).toEqual(['config']);
     expect(completeBash('omk', 'config', 's')).toEqual(['show', 'set']);
     expect(completeBash('omk', '-C', '/tmp', 'config', 'show', '--')).toEqual(['--json', '--help', '--cwd']);

@@ -3,20 +3,22 @@ import type { OmkConfig } from './types.js';
 /**
  * The built-in layer, lowest precedence. The three engines here make `defaults.engine = "kimi"`
  * resolve out of the box; users override any field of them, or add their own under `[engines.NAME]`.
+ * The builtin engine's key comes from MOONSHOT_API_KEY, then KIMI_API_KEY, unless `api_key_env` is set.
  */
 export function defaultConfig(): OmkConfig {
   // A fresh object each call: callers merge into it and must not share state.
   return {
     defaults: { engine: 'kimi', max_agents: 1, policy: 'local', merge_policy: 'disabled', approval: 'auto' },
     budget: {},
+    approval: {},
     engines: {
       kimi: { protocol: 'acp', command: 'kimi', args: ['acp'] },
       'kimi-wire': { protocol: 'wire', command: 'kimi', args: ['--wire'] },
       builtin: {
         protocol: 'openai',
         base_url: 'https://api.moonshot.ai/v1',
-        api_key_env: 'MOONSHOT_API_KEY',
-        model: 'kimi-k2',
+        // A current Kimi model id (reference/protocols.md §4.1); change it in config, never in code.
+        model: 'kimi-k2.6',
       },
     },
     gates: {},

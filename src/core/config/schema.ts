@@ -8,6 +8,9 @@ import {
   ENGINE_PROTOCOLS,
   MERGE_POLICIES,
   POLICIES,
+  PROMPT_DEFAULTS,
+  RULE_ACTIONS,
+  RULE_TOOL_KINDS,
 } from './types.js';
 
 export type FieldSpec =
@@ -17,11 +20,15 @@ export type FieldSpec =
   | { kind: 'boolean' }
   | { kind: 'duration' }
   | { kind: 'string-array' }
+  /** One string or an array of strings, each from `oneOf` when given (`kind = "edit"` or `["edit", "move"]`). */
+  | { kind: 'string-or-array'; oneOf?: readonly string[] }
   /** A table of string values whose keys are free (environment variables). */
   | { kind: 'string-map' }
   | { kind: 'table'; fields: Readonly<Record<string, FieldSpec>> }
   /** A table whose keys are names the user picks (`engines.NAME`), each shaped by `of`. */
-  | { kind: 'named'; of: FieldSpec };
+  | { kind: 'named'; of: FieldSpec }
+  /** An array of tables (`[[approval.rules]]`), each shaped by `of`. */
+  | { kind: 'table-array'; of: FieldSpec };
 
 const str = (oneOf?: readonly string[]): FieldSpec => (oneOf ? { kind: 'string', oneOf } : { kind: 'string' });
 const table = (fields: Record<string, FieldSpec>): FieldSpec => ({ kind: 'table', fields });
@@ -31,6 +38,7 @@ export const ENGINE_SPEC: FieldSpec = table({
   command: str(),
   args: { kind: 'string-array' },
   env: { kind: 'string-map' },
+  pass_env: { kind: 'string-array' },
   model: str(),
   base_url: str(),
   api_key_env: str(),
@@ -38,7 +46,25 @@ export const ENGINE_SPEC: FieldSpec = table({
     input_per_mtok: { kind: 'number', min: 0 },
     output_per_mtok: { kind: 'number', min: 0 },
     cached_input_per_mtok: { kind: 'number', min: 0 },
+    cache_write_per_mtok: { kind: 'number', min: 0 },
   }),
+});
+
+export const APPROVAL_RULE_SPEC: FieldSpec = table({
+  id: str(),
+  kind: { kind: 'string-or-array', oneOf: RULE_TOOL_KINDS },
+  command: str(),
+  path: str(),
+  action: str(RULE_ACTIONS),
+});
+
+export const APPROVAL_SPEC: FieldSpec = table({
+  allow_commands: { kind: 'string-array' },
+  deny_commands: { kind: 'string-array' },
+  replace_default_allow: { kind: 'boolean' },
+  rules: { kind: 'table-array', of: APPROVAL_RULE_SPEC },
+  prompt_timeout: { kind: 'duration' },
+  prompt_default: str(PROMPT_DEFAULTS),
 });
 
 export const GATE_SPEC: FieldSpec = table({
@@ -62,6 +88,7 @@ export const CONFIG_SCHEMA: FieldSpec = table({
     tokens: { kind: 'integer', min: 1, max: Number.MAX_SAFE_INTEGER },
     usd: { kind: 'number', min: 0 },
   }),
+  approval: APPROVAL_SPEC,
   engines: { kind: 'named', of: ENGINE_SPEC },
   gates: { kind: 'named', of: GATE_SPEC },
   worktrees: table({ root: str() }),
@@ -76,6 +103,7 @@ export function specAt(path: readonly string[], root: FieldSpec = CONFIG_SCHEMA)
     if (spec === undefined) return undefined;
     if (spec.kind === 'table') spec = Object.hasOwn(spec.fields, segment) ? spec.fields[segment] : undefined;
     else if (spec.kind === 'named') spec = spec.of;
+    else if (spec.kind === 'table-array') spec = /^\d+$/.test(segment) ? spec.of : undefined;
     else if (spec.kind === 'string-map') spec = { kind: 'string' };
     else return undefined;
   }
@@ -99,11 +127,17 @@ export function describeExpected(spec: FieldSpec): string {
       return 'a duration such as "90s", "15m", "2h", "1h30m", or a number of seconds';
     case 'string-array':
       return 'an array of strings';
+    case 'string-or-array':
+      return spec.oneOf
+        ? `one of ${spec.oneOf.map((v) => JSON.stringify(v)).join(', ')}, or an array of them`
+        : 'a string or an array of strings';
     case 'string-map':
       return 'a table of string values, e.g. { NAME = "value" }';
     case 'table':
       return 'a table';
     case 'named':
       return 'a table of named tables';
+    case 'table-array':
+      return 'an array of tables ([[…]] blocks)';
   }
 }

@@ -22,8 +22,14 @@ export const USER_CONFIG_TEMPLATE = `# omk user configuration. Applies in every 
 # protocol = "openai"
 # base_url = "https://api.moonshot.ai/v1"
 # api_key_env = "MOONSHOT_API_KEY"   # the variable's NAME; never put the key itself here
-# model = "kimi-k2"
-# pricing = { input_per_mtok = 0.6, output_per_mtok = 2.5, cached_input_per_mtok = 0.15 }
+# model = "kimi-k2.6"
+# pricing = { input_per_mtok = 0.95, output_per_mtok = 4.0, cached_input_per_mtok = 0.16 }
+
+# [approval]                 # the mode is defaults.approval; see docs/approval-policy.md
+# allow_commands = ["docker build *"]
+# deny_commands = ["npm publish *"]
+# prompt_timeout = "5m"
+# prompt_default = "deny"
 
 # [log]
 # level = "warn"             # debug | info | warn | error | silent

@@ -7,12 +7,18 @@ export const MERGE_POLICIES = ['disabled', 'manual', 'gated'] as const;
 export const APPROVAL_MODES = ['yolo', 'auto', 'ask', 'plan'] as const;
 export const ENGINE_PROTOCOLS = ['acp', 'wire', 'openai'] as const;
 export const CONFIG_LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export const RULE_ACTIONS = ['allow', 'deny', 'ask'] as const;
+export const PROMPT_DEFAULTS = ['allow', 'deny'] as const;
+/** Tool kinds an approval rule may name (the ACP set; see core/approval/types.ts). */
+export const RULE_TOOL_KINDS = ['read', 'edit', 'delete', 'move', 'search', 'execute', 'fetch', 'think', 'other'] as const;
 
 export type Policy = (typeof POLICIES)[number];
 export type MergePolicy = (typeof MERGE_POLICIES)[number];
 export type ApprovalMode = (typeof APPROVAL_MODES)[number];
 export type EngineProtocol = (typeof ENGINE_PROTOCOLS)[number];
 export type ConfigLogLevel = (typeof CONFIG_LOG_LEVELS)[number];
+export type RuleActionValue = (typeof RULE_ACTIONS)[number];
+export type RuleToolKind = (typeof RULE_TOOL_KINDS)[number];
 
 /** A duration as written: `"90s"`, `"15m"`, `"2h"`, `"1h30m"`, or a number of seconds. See duration.ts. */
 export type DurationValue = string | number;
@@ -21,7 +27,10 @@ export interface EnginePricing {
   /** USD per million input tokens. */
   input_per_mtok?: number;
   output_per_mtok?: number;
+  /** USD per million input tokens served from cache. @default input_per_mtok */
   cached_input_per_mtok?: number;
+  /** USD per million input tokens written to cache. @default input_per_mtok */
+  cache_write_per_mtok?: number;
 }
 
 export interface EngineConfig {
@@ -30,6 +39,11 @@ export interface EngineConfig {
   command?: string;
   args?: string[];
   env?: Record<string, string>;
+  /**
+   * Names of omk's environment variables passed through to the agent (a trailing `*` matches a
+   * prefix); for `openai`, to the `bash` tool. Added to the engine preset's list.
+   */
+  pass_env?: string[];
   model?: string;
   /** `openai` only. */
   base_url?: string;
@@ -48,6 +62,30 @@ export interface GateConfig {
   env?: Record<string, string>;
 }
 
+/** One `[[approval.rules]]` entry; see docs/approval-policy.md. */
+export interface ApprovalRuleConfig {
+  id?: string;
+  kind?: RuleToolKind | RuleToolKind[];
+  command?: string;
+  path?: string;
+  action: RuleActionValue;
+}
+
+/** `[approval]`: the approval policy's lists and rules. The mode is `defaults.approval`. */
+export interface ApprovalConfig {
+  /** Command patterns allowed in `auto` on top of the built-in list. */
+  allow_commands?: string[];
+  /** Command patterns denied in every mode. */
+  deny_commands?: string[];
+  /** Use `allow_commands` alone, without the built-in allow list. @default false */
+  replace_default_allow?: boolean;
+  rules?: ApprovalRuleConfig[];
+  /** How long `ask` mode waits for a human. @default "5m" */
+  prompt_timeout?: DurationValue;
+  /** The answer on timeout or an empty line. @default "deny" */
+  prompt_default?: (typeof PROMPT_DEFAULTS)[number];
+}
+
 export interface OmkConfig {
   defaults: {
     engine: string;
@@ -61,6 +99,7 @@ export interface OmkConfig {
     tokens?: number;
     usd?: number;
   };
+  approval: ApprovalConfig;
   engines: Record<string, EngineConfig>;
   gates: Record<string, GateConfig>;
   worktrees: { root: string };

@@ -3,6 +3,8 @@
  * so a problem names the file or variable it came from; rules that need every layer (an engine's
  * protocol may come from one file and its model from another) run on the merged tree.
  */
+import { patternProblem } from '../approval/command-pattern.js';
+import { PRESET_ENGINE_NAMES } from './engine-presets.js';
 import { formatKey, isTable } from './keys.js';
 import { makeProblem, originOf, type ProblemOrigin } from './problem.js';
 import { CONFIG_SCHEMA, describeExpected, type FieldSpec } from './schema.js';
@@ -52,6 +54,19 @@ function checkValue(spec: FieldSpec, value: unknown, path: string[], report: Rep
       for (const [name, child] of Object.entries(value)) checkValue(spec.of, child, [...path, name], report);
       return;
     }
+    case 'table-array': {
+      if (!Array.isArray(value)) return wrong();
+      // Entries are numbered from 1, as a reader counts the [[…]] blocks.
+      value.forEach((child, i) => checkValue(spec.of, child, [...path, String(i + 1)], report));
+      return;
+    }
+    case 'string-or-array': {
+      const items: unknown[] = Array.isArray(value) ? value : [value];
+      if (items.length === 0 || items.some((v) => typeof v !== 'string' || (spec.oneOf !== undefined && !spec.oneOf.includes(v)))) {
+        return wrong();
+      }
+      return;
+    }
     case 'string-map': {
       if (!isTable(value)) return wrong();
       for (const [name, child] of Object.entries(value)) checkValue({ kind: 'string' }, child, [...path, name], report);
@@ -94,6 +109,8 @@ export function validateMerged(values: ConfigTree, sources: ReadonlyMap<string, 
     const prefix = `${formatKey(path.slice(0, -1))}.`;
     let found: ConfigSource | undefined;
     for (const [key, source] of sources) if (key.startsWith(prefix)) found = source;
+    // Inside an array of tables (`approval.rules`), the array itself is the leaf that has a source.
+    for (let i = path.length - 1; found === undefined && i > 0; i -= 1) found = sources.get(formatKey(path.slice(0, i)));
     return originOf(found);
   };
   const report = (path: string[], expected: string, found: string) =>
@@ -128,9 +145,34 @@ export function validateMerged(values: ConfigTree, sources: ReadonlyMap<string, 
 
   const defaults = isTable(values.defaults) ? values.defaults : {};
   const engine = defaults.engine;
-  if (typeof engine === 'string' && !Object.hasOwn(engines, engine)) {
-    const names = Object.keys(engines).map((n) => JSON.stringify(n)).join(', ');
+  if (typeof engine === 'string' && !Object.hasOwn(engines, engine) && !PRESET_ENGINE_NAMES.includes(engine)) {
+    const names = [...new Set([...PRESET_ENGINE_NAMES, ...Object.keys(engines)])].map((n) => JSON.stringify(n)).join(', ');
     report(['defaults', 'engine'], `the name of a configured engine (${names})`, JSON.stringify(engine));
   }
+
+  checkApproval(values.approval, report);
   return problems;
+}
+
+/** Rules need an action; command patterns must compile (a bad regex would otherwise fail at the first tool call). */
+function checkApproval(approval: unknown, report: (path: string[], expected: string, found: string) => void): void {
+  if (!isTable(approval)) return;
+  const checkPattern = (path: string[], pattern: unknown): void => {
+    if (typeof pattern !== 'string') return;
+    const problem = patternProblem(pattern);
+    if (problem) report(path, 'a command pattern ("npm test *", or "re:" and a valid regular expression)', problem);
+  };
+  for (const key of ['allow_commands', 'deny_commands'] as const) {
+    const list = approval[key];
+    if (Array.isArray(list)) list.forEach((pattern: unknown, i) => checkPattern(['approval', key, String(i + 1)], pattern));
+  }
+  const rules = approval.rules;
+  if (Array.isArray(rules)) {
+    rules.forEach((rule: unknown, i) => {
+      if (!isTable(rule)) return;
+      const at = ['approval', 'rules', String(i + 1)];
+      if (rule.action === undefined) report([...at, 'action'], 'one of "allow", "deny", "ask"', MISSING);
+      checkPattern([...at, 'command'], rule.command);
+    });
+  }
 }

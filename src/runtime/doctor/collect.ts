@@ -1,9 +1,11 @@
+import type { EngineConfig } from '../../core/config/types.js';
 import type { OmkPaths } from '../paths.js';
 import { definedEnv } from '../process/env.js';
 import type { DoctorCheck } from './check.js';
 import { checkConfig } from './config-checks.js';
 import { checkStore } from './store-checks.js';
-import { checkEngine, checkKeyVariables, KNOWN_ENGINE_PROBES } from './engine-checks.js';
+import { inspectConfig } from '../config/load-config.js';
+import { checkEngine, checkKeyVariables, engineProbes } from './engine-checks.js';
 import { checkWritableDir } from './state-checks.js';
 import { checkGit, checkNode, checkSqlite } from './system-checks.js';
 
@@ -17,12 +19,15 @@ export interface DoctorInputs {
 /** Runs every check; slow ones (child processes) run concurrently. Never throws. */
 export async function collectDoctorChecks({ env, paths, versionTimeoutMs }: DoctorInputs): Promise<DoctorCheck[]> {
   const childEnv = definedEnv(env);
+  // Configured engines are probed too; an invalid config is reported by checkConfig, and then only presets are probed.
+  const inspection = await inspectConfig({ paths, env }).catch(() => undefined);
+  const configured = inspection && inspection.problems.length === 0 ? inspection.values.engines : {};
   const [git, sqlite, config, store, ...engines] = await Promise.all([
     checkGit(childEnv),
     checkSqlite(),
     checkConfig(paths, env),
     checkStore(paths),
-    ...KNOWN_ENGINE_PROBES.map((probe) => checkEngine(probe, childEnv, versionTimeoutMs)),
+    ...engineProbes(configured).map((probe) => checkEngine(probe, childEnv, versionTimeoutMs)),
   ]);
   const state: DoctorCheck[] = [
     checkWritableDir('state.user_config', 'user config directory', paths.userConfigDir),
@@ -39,5 +44,10 @@ export async function collectDoctorChecks({ env, paths, versionTimeoutMs }: Doct
       fix: 'run omk inside a git repository (git init)',
     });
   }
-  return [checkNode(), git, sqlite, ...engines, ...checkKeyVariables(env), ...config, ...state, ...store];
+  return [checkNode(), git, sqlite, ...engines, ...checkKeyVariables(env, openaiKeyVariables(configured)), ...config, ...state, ...store];
+}
+
+/** `api_key_env` of configured OpenAI-compatible engines, so the doctor says whether each is set. */
+function openaiKeyVariables(engines: Readonly<Record<string, EngineConfig>>): string[] {
+  return Object.values(engines).flatMap((e) => (e.protocol === 'openai' && e.api_key_env ? [e.api_key_env] : []));
 }

@@ -1,3 +1,5 @@
+import { ENGINE_PRESETS, PRESET_ENGINE_NAMES } from '../../core/config/engine-presets.js';
+import type { EngineConfig } from '../../core/config/types.js';
 import { runProcess, whichSync } from '../process/index.js';
 import type { DoctorCheck } from './check.js';
 
@@ -5,17 +7,40 @@ import type { DoctorCheck } from './check.js';
 export interface EngineProbe {
   name: string;
   command: string;
-  versionArgs: string[];
+  /** Undefined: only check that the binary is there (configured engines whose flags omk does not know). */
+  versionArgs: string[] | undefined;
   install: string;
 }
 
-/** The engines omk knows out of the box (SPEC.md "Engines"); configured ones are added to these. */
-export const KNOWN_ENGINE_PROBES: readonly EngineProbe[] = [
-  { name: 'kimi', command: 'kimi', versionArgs: ['--version'], install: 'npm i -g @moonshot-ai/kimi-code (Kimi Code CLI, needs Node >= 22.19)' },
-  { name: 'codex', command: 'codex-acp', versionArgs: ['--version'], install: 'npm i -g @zed-industries/codex-acp' },
-  { name: 'claude', command: 'claude-code-acp', versionArgs: ['--version'], install: 'npm i -g @zed-industries/claude-code-acp' },
-  { name: 'gemini', command: 'gemini', versionArgs: ['--version'], install: 'npm i -g @google/gemini-cli' },
-];
+/**
+ * The engines to probe: every preset that runs a binary (SPEC.md "Engines"), with `[engines.NAME]`
+ * from config merged over it, plus engines only config defines. The registry
+ * (src/engines/registry/) resolves engines the same way; `omk engines doctor` does full handshakes.
+ */
+export function engineProbes(configured: Readonly<Record<string, EngineConfig>> = {}): EngineProbe[] {
+  const probes: EngineProbe[] = [];
+  for (const name of [...PRESET_ENGINE_NAMES, ...Object.keys(configured).filter((n) => !PRESET_ENGINE_NAMES.includes(n)).sort()]) {
+    const preset = Object.hasOwn(ENGINE_PRESETS, name) ? ENGINE_PRESETS[name] : undefined;
+    const own = Object.hasOwn(configured, name) ? configured[name] : undefined;
+    const protocol = own?.protocol ?? preset?.protocol;
+    if (protocol !== 'acp' && protocol !== 'wire') continue;
+    const samePreset = preset && preset.protocol === protocol ? preset : undefined;
+    const command = own?.command ?? samePreset?.command;
+    if (command === undefined) continue;
+    const fromConfig = own?.command !== undefined && own.command !== samePreset?.command;
+    probes.push({
+      name,
+      command,
+      // A preset's own binary answers --version; a configured command may be anything (`node script.mjs`).
+      versionArgs: samePreset && !fromConfig ? ['--version'] : undefined,
+      install: samePreset?.installHint ?? `install \`${command}\`, or set [engines.${name}].command to its full path`,
+    });
+  }
+  return probes;
+}
+
+/** The presets alone (no config), for callers without a loaded config. */
+export const KNOWN_ENGINE_PROBES: readonly EngineProbe[] = engineProbes();
 
 /** How long an engine may take to answer its version flag. */
 export const VERSION_TIMEOUT_MS = 10_000;
@@ -36,6 +61,9 @@ export async function checkEngine(
       detail: `${probe.command} is not on PATH`,
       fix: `to use --engine ${probe.name}: ${probe.install}`,
     };
+  }
+  if (probe.versionArgs === undefined) {
+    return { id, group: 'engines', status: 'ok', detail: `${found} (omk engines doctor ${probe.name} checks the handshake)` };
   }
   const r = await runProcess({ command: found, args: probe.versionArgs, env, timeoutMs });
   const firstLine = `${r.stdout}\n${r.stderr}`.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
