@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describeError } from '../../core/errors.js';
 import type { AgentEvent, ApprovalOutcome, ApprovalRequest, ApproveFn } from '../session.js';
+import { raceAbort } from '../race-abort.js';
 
 /** The `approval_resolved` event for a decision. */
 export function resolvedEvent(request: ApprovalRequest, outcome: ApprovalOutcome | 'cancelled'): AgentEvent {
@@ -47,23 +48,4 @@ export class ApprovedWrites {
   covers(file: string): boolean {
     return this.paths.has(path.resolve(this.cwd, file));
   }
-}
-
-/** `promise`, or 'cancelled' as soon as `signal` aborts. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | 'cancelled'> {
-  if (signal.aborted) return Promise.resolve('cancelled');
-  return new Promise<T | 'cancelled'>((resolve, reject) => {
-    const onAbort = (): void => resolve('cancelled');
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

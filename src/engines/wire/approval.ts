@@ -5,6 +5,7 @@ import { str } from '../loose.js';
 import type { Obj } from '../loose.js';
 import { kindOfTool, readDisplay, unique } from './tool-call.js';
 import type { WireCall } from './tool-call.js';
+import { raceAbort } from '../race-abort.js';
 
 /** Wire's approval answers (protocols.md §1.6). */
 export type WireApprovalResponse = 'approve' | 'approve_for_session' | 'reject';
@@ -84,22 +85,4 @@ export function approvalResolvedEvent(request: ApprovalRequest, outcome: Approva
     ...(outcome.rule !== undefined ? { rule: outcome.rule } : {}),
     ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
   };
-}
-
-/** `promise`, or 'cancelled' as soon as `signal` aborts. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | 'cancelled'> {
-  return new Promise<T | 'cancelled'>((resolve, reject) => {
-    const onAbort = (): void => resolve('cancelled');
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
