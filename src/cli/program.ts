@@ -102,6 +102,31 @@ export function buildProgram(
       run(async (ctx) => (await import('./commands/engines.js')).enginesDoctorCommand(ctx, names, opts)),
     );
 
+  const gates = program.command('gates').description('the commands that judge a tree: list, run, circuit breakers');
+  gates
+    .command('list')
+    .description('configured and detected gates, which of them run, and why each exists')
+    .option('--json', 'machine-readable output')
+    .action((opts) => run(async (ctx) => (await import('./commands/gates.js')).gatesListCommand(ctx, opts)));
+  gates
+    .command('run')
+    .description('run gates on the working tree (uncommitted changes included); exit 1 unless every required gate passes')
+    .argument('[names...]', 'gates to run (default: all)')
+    .option('--json', 'machine-readable output')
+    .option('--no-cache', 'run even when this tree already has a result')
+    .action((names, opts) => run(async (ctx) => (await import('./commands/gates.js')).gatesRunCommand(ctx, names, opts)));
+  gates
+    .command('status')
+    .description("each gate's circuit breaker")
+    .option('--json', 'machine-readable output')
+    .action((opts) => run(async (ctx) => (await import('./commands/gates.js')).gatesStatusCommand(ctx, opts)));
+  gates
+    .command('reset')
+    .description("close a gate's circuit breaker")
+    .argument('<name>', 'the gate')
+    .option('--json', 'machine-readable output')
+    .action((name, opts) => run(async (ctx) => (await import('./commands/gates.js')).gatesResetCommand(ctx, name, opts)));
+
   const events = program.command('events').description('the hash-chained event log');
   events
     .command('verify')

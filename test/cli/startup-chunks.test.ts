@@ -60,7 +60,7 @@ describe('start-up cost per command', () => {
     for (const heavy of [...HEAVY, 'zod', 'better-sqlite3', 'smol-toml']) expect(pkgs.has(heavy)).toBe(false);
   });
 
-  it.each(['doctor', 'setup', 'config', 'completion', 'events'])('omk %s loads no UI, agent SDK or web server', (name) => {
+  it.each(['doctor', 'setup', 'config', 'completion', 'events', 'gates', 'engines'])('omk %s loads no UI, agent SDK or web server', (name) => {
     const pkgs = staticPackages(chunkFor(`src/cli/commands/${name}.ts`));
     for (const heavy of HEAVY) expect(pkgs.has(heavy)).toBe(false);
   });

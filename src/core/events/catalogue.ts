@@ -15,6 +15,37 @@ export const EVENT_CATALOGUE = {
   'goal.cancelled': z.object({ reason: z.string().optional() }),
   'goal.failed': z.object({ reason: z.string() }),
   'gate.transitioned': z.object({ gate: z.string().min(1), from: z.string(), to: z.string() }),
+  /** A gate command was started on a tree (docs/gates.md). */
+  'gate.started': z.object({
+    gate: z.string().min(1),
+    run_id: z.string().min(1),
+    command: z.string(),
+    cwd: z.string(),
+    tree_sha: z.string(),
+  }),
+  /** A gate run ended (or was answered from the cache, or refused by its breaker); its evidence is at result_path. */
+  'gate.finished': z.object({
+    gate: z.string().min(1),
+    run_id: z.string().min(1),
+    tree_sha: z.string(),
+    outcome: z.string(),
+    passed: z.boolean(),
+    required: z.boolean(),
+    exit_code: z.number().int().nullable(),
+    duration_ms: z.number().nonnegative(),
+    cached: z.boolean(),
+    result_path: z.string(),
+    stdout_sha256: z.string(),
+    stderr_sha256: z.string(),
+  }),
+  /** A gate's circuit breaker changed state (closed / open / half_open). */
+  'gate.breaker_transitioned': z.object({
+    gate: z.string().min(1),
+    from: z.string(),
+    to: z.string(),
+    reason: z.string(),
+    consecutive_failures: z.number().int().nonnegative(),
+  }),
   'proof.ready': z.object({ path: z.string().min(1), status: z.string().optional() }),
   /** A lease ran out before its owner renewed or released it; the task went back to the queue. */
   'task.lease_expired': z.object({

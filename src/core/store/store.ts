@@ -1,5 +1,6 @@
 import type { EventPayload, EventType } from '../events/catalogue.js';
 import type { EventEnvelope, GoalEvent } from '../events/envelope.js';
+import type { GateStoreReader, GateStoreWriter } from '../gates/records.js';
 import type {
   AcquireResult,
   CostEntry,
@@ -40,6 +41,8 @@ export interface StoreReader {
   readEvents(goalId: string, range?: EventRange): Promise<EventEnvelope[]>;
   eventHead(goalId: string): Promise<EventHead>;
   costTotal(goalId: string): Promise<CostTotal>;
+  /** Gate result cache and circuit breakers (docs/gates.md). */
+  readonly gates: GateStoreReader;
 }
 
 export interface StoreTx extends StoreReader {
@@ -67,6 +70,7 @@ export interface StoreTx extends StoreReader {
    */
   appendEvent<T extends EventType>(goalId: string, type: T, payload: EventPayload<T>): Promise<GoalEvent>;
   appendCost(entry: NewCostEntry): Promise<CostEntry>;
+  readonly gates: GateStoreWriter;
 }
 
 export interface Store extends StoreReader {

@@ -2,12 +2,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ApprovalMode } from '../../core/config/types.js';
 import { OmkError } from '../../core/errors.js';
-import { kimiCodeUsageReader, startAcpSession } from '../acp/index.js';
 import type { AcpSessionOptions } from '../acp/index.js';
-import { startBuiltinSession } from '../builtin/index.js';
 import type { BuiltinSessionOptions } from '../builtin/index.js';
 import type { AgentEvent, AgentSession, ApproveFn, McpServerSpec } from '../session.js';
-import { defaultWireArgs, startWireSession } from '../wire/index.js';
 import type { WireSessionOptions } from '../wire/index.js';
 import { engineAvailability } from './availability.js';
 import type { EngineSpec } from './resolve.js';
@@ -70,6 +67,8 @@ export async function startEngineSession(spec: EngineSpec, options: StartEngineO
       ...(spec.apiKeyEnv ? { apiKeyEnv: spec.apiKeyEnv } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     };
+    // Adapters load on use: `omk engines list` and other callers never pay for the agent SDKs.
+    const { startBuiltinSession } = await import('../builtin/index.js');
     return startBuiltinSession(builtin);
   }
 
@@ -86,6 +85,7 @@ export async function startEngineSession(spec: EngineSpec, options: StartEngineO
     ...(options.onStderr ? { onStderr: options.onStderr } : {}),
   };
   if (spec.protocol === 'wire') {
+    const { defaultWireArgs, startWireSession } = await import('../wire/index.js');
     const sessionId = randomUUID();
     // `--wire` may be written in args (the preset does); omk adds its own flags after them.
     const prefix = spec.args.filter((a) => a !== '--wire');
@@ -97,6 +97,7 @@ export async function startEngineSession(spec: EngineSpec, options: StartEngineO
     };
     return startWireSession(wire);
   }
+  const { kimiCodeUsageReader, startAcpSession } = await import('../acp/index.js');
   const acp: AcpSessionOptions = { ...common, ...launch, args: spec.args };
   const kimiHome = kimiCodeHome(spec, options.env);
   if (kimiHome) acp.usageReader = kimiCodeUsageReader(kimiHome);

@@ -76,6 +76,44 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX cost_ledger_goal ON cost_ledger(goal_id);
     `,
   },
+  {
+    version: 2,
+    name: 'gate result cache, circuit breakers',
+    sql: `
+      CREATE TABLE gate_cache (
+        key        TEXT PRIMARY KEY,
+        gate       TEXT NOT NULL,
+        tree_sha   TEXT NOT NULL,
+        evidence   TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX gate_cache_tree ON gate_cache(tree_sha);
+
+      CREATE TABLE gate_breakers (
+        scope                TEXT NOT NULL,
+        gate                 TEXT NOT NULL,
+        state                TEXT NOT NULL CHECK (state IN ('closed', 'open', 'half_open')),
+        consecutive_failures INTEGER NOT NULL,
+        opened_at            TEXT,
+        last_reason          TEXT,
+        updated_at           TEXT NOT NULL,
+        PRIMARY KEY (scope, gate)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE gate_breaker_transitions (
+        id                   INTEGER PRIMARY KEY,
+        scope                TEXT NOT NULL,
+        gate                 TEXT NOT NULL,
+        from_state           TEXT NOT NULL,
+        to_state             TEXT NOT NULL,
+        reason               TEXT NOT NULL,
+        consecutive_failures INTEGER NOT NULL,
+        goal_id              TEXT,
+        ts                   TEXT NOT NULL
+      );
+      CREATE INDEX gate_breaker_transitions_gate ON gate_breaker_transitions(scope, gate);
+    `,
+  },
 ];
 
 /** The newest schema this omk knows. */

@@ -9,6 +9,7 @@ import { eventsFile } from '../events/log-file.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_BUSY_POLICY, busyError, isBusyError, withBusyRetry, type BusyPolicy } from './busy.js';
 import { openDatabase } from './open-db.js';
+import { gateStoreReader, gateStoreWriter, SqliteGateRecords } from './sqlite-gates.js';
 import { SqliteOps } from './sqlite-leases.js';
 import { SqliteReads } from './sqlite-reads.js';
 
@@ -53,6 +54,8 @@ export class SqliteStore implements Store {
   readonly goalsDir: string;
   private readonly now: () => Date;
   private readonly reads: SqliteReads;
+  private readonly gateRecords: SqliteGateRecords;
+  readonly gates: Store['gates'];
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -65,6 +68,8 @@ export class SqliteStore implements Store {
     this.goalsDir = options.goalsDir;
     this.now = options.now ?? (() => new Date());
     this.reads = new SqliteReads(db);
+    this.gateRecords = new SqliteGateRecords(db);
+    this.gates = gateStoreReader((fn) => this.exclusive(() => fn(this.gateRecords)));
   }
 
   eventsFile(goalId: string): string {
@@ -102,7 +107,7 @@ export class SqliteStore implements Store {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       const ops = new SqliteOps(this.db, this.now);
-      const tx = new Tx(ops);
+      const tx = new Tx(ops, this.gateRecords, this.now);
       await this.begin('a write transaction');
       let result: T;
       try {
@@ -197,7 +202,14 @@ export class SqliteStore implements Store {
 /** The handle a transaction callback receives; unusable once the transaction has ended. */
 class Tx implements StoreTx {
   private ended = false;
-  constructor(private readonly ops: SqliteOps) {}
+  readonly gates: StoreTx['gates'];
+  constructor(
+    private readonly ops: SqliteOps,
+    gateRecords: SqliteGateRecords,
+    now: () => Date,
+  ) {
+    this.gates = gateStoreWriter((fn) => this.run(() => fn(gateRecords)), now);
+  }
 
   end(): void {
     this.ended = true;

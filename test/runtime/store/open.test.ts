@@ -24,7 +24,7 @@ describe('opening the store', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['cost_ledger', 'events', 'goals', 'leases', 'tasks']);
+    expect(tables).toEqual(['cost_ledger', 'events', 'gate_breaker_transitions', 'gate_breakers', 'gate_cache', 'goals', 'leases', 'tasks']);
     db.close();
   });
 
@@ -51,7 +51,7 @@ describe('opening the store', () => {
 
     await expect(openIn(repo)).rejects.toMatchObject({
       code: 'store_too_new',
-      message: expect.stringMatching(/omk\.db was written by a newer omk \(schema 7; this omk knows up to 1\)/),
+      message: expect.stringContaining(`omk.db was written by a newer omk (schema 7; this omk knows up to ${SCHEMA_VERSION})`),
     });
     expect(readFileSync(repo.dbFile).equals(before)).toBe(true);
     expect(statSync(repo.dbFile).mtimeMs).toBe(mtime);

@@ -1,0 +1,16 @@
+import { detectNodeGates } from './detect-node.js';
+import { detectGoGates, detectPythonGates, detectRustGates } from './detect-others.js';
+import type { RepoFacts } from './facts.js';
+import type { GateSpec } from './spec.js';
+
+export { detectPackageManager, type PackageManager } from './detect-node.js';
+
+/**
+ * The default gates for a repository with none configured, from its facts alone (pure). Every
+ * ecosystem found contributes; names are per ecosystem (`test`/`typecheck`/`lint` for Node,
+ * `pytest`/`ruff`/`mypy`, `cargo-test`/`clippy`, `go-test`/`go-vet`), so they never collide.
+ * Each gate's `why` names the facts that chose it.
+ */
+export function detectGates(facts: RepoFacts): GateSpec[] {
+  return [...detectNodeGates(facts), ...detectPythonGates(facts), ...detectRustGates(facts), ...detectGoGates(facts)];
+}
