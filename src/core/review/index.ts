@@ -1,0 +1,13 @@
+export { addedLines, joinDiff, parseUnifiedDiff, removedLines } from './diff.js';
+export type { ChangedFile, ChangeStatus, DiffInput, DiffLine, FileDiff, Hunk, ReviewFile } from './diff.js';
+export { CHECK_NAMES, CHECK_SECTION, isCodeFile, isGenerated, isTestFile } from './finding.js';
+export type { CheckName, CheckResult, Finding } from './finding.js';
+export { scanLine, scanSecrets, shannonEntropy } from './secret-scan.js';
+export type { SecretScanOptions } from './secret-scan.js';
+export { checkDiffSize, DEFAULT_DIFF_SIZE } from './diff-size.js';
+export type { DiffSizeThresholds } from './diff-size.js';
+export { checkDeletedTests, checkSkippedTests, checkWeakenedTests } from './test-checks.js';
+export { checkNewDependencies } from './dependencies.js';
+export { checkConflictMarkers, checkStubMarkers } from './stub-markers.js';
+export { buildReviewWall, DEFAULT_REQUIRED_SECTIONS, mergeReviewerOpinions } from './wall.js';
+export type { ReviewerOpinion, ReviewWallInput, ReviewWallResult } from './wall.js';
