@@ -47,6 +47,9 @@ export const ESCALATION_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>
   'worker.completed',
   'goal.created',
   'gate.transitioned',
+  'gate.started',
+  'gate.finished',
+  'gate.breaker_transitioned',
   'proof.ready',
   'goal.cancelled',
   'goal.failed',
@@ -101,6 +104,17 @@ export function entryFromEvent(message: BusMessage): EscalationLogEntry | null {
     case 'gate.transitioned': {
       const { gate, from, to } = message.payload;
       return line('gate_transition', `gate ${gate}: ${from} -> ${to}`);
+    }
+    // The gate runner records starts and ends; each is a transition of that gate.
+    case 'gate.started':
+      return line('gate_transition', `gate ${message.payload.gate}: pending -> running`);
+    case 'gate.finished': {
+      const { gate, outcome, cached } = message.payload;
+      return line('gate_transition', `gate ${gate}: running -> ${outcome}${cached ? ' (cached)' : ''}`);
+    }
+    case 'gate.breaker_transitioned': {
+      const { gate, from, to } = message.payload;
+      return line('gate_transition', `gate ${gate} circuit breaker: ${from} -> ${to}`);
     }
     case 'proof.ready':
       return line('proof_ready', `proof ready at ${message.payload.path}`);

@@ -87,6 +87,36 @@ describe('entryFromEvent', () => {
     });
   });
 
+  it('maps gate runs and breaker changes as gate transitions', () => {
+    const started = at({
+      type: 'gate.started',
+      goal_id: 'g1',
+      payload: { gate: 'test', run_id: 'r1', command: 'npm test', cwd: '.', tree_sha: 'abc' },
+    });
+    expect(entryFromEvent(started)).toMatchObject({ kind: 'gate_transition', goal_id: 'g1', summary: 'gate test: pending -> running' });
+    const finished = at({
+      type: 'gate.finished',
+      goal_id: 'g1',
+      payload: {
+        gate: 'test',
+        run_id: 'r1',
+        tree_sha: 'abc',
+        outcome: 'failed',
+        passed: false,
+        required: true,
+        exit_code: 1,
+        duration_ms: 12,
+        cached: true,
+        result_path: 'artifacts/gates/r1/result.json',
+        stdout_sha256: 'x',
+        stderr_sha256: 'y',
+      },
+    });
+    expect(entryFromEvent(finished)?.summary).toBe('gate test: running -> failed (cached)');
+    const breaker = at({ type: 'gate.breaker_transitioned', goal_id: 'g1', payload: { gate: 'lint', from: 'closed', to: 'open' } });
+    expect(entryFromEvent(breaker)?.summary).toBe('gate lint circuit breaker: closed -> open');
+  });
+
   it('maps a ready proof', () => {
     const m = at({ type: 'proof.ready', goal_id: 'g1', payload: { path: '/tmp/proof.md' } });
     expect(entryFromEvent(m)).toMatchObject({ kind: 'proof_ready', goal_id: 'g1', summary: 'proof ready at /tmp/proof.md' });
@@ -146,6 +176,9 @@ describe('escalation candidates', () => {
     expect([...ESCALATION_EVENT_TYPES].sort()).toEqual(
       [
         'gate.transitioned',
+        'gate.started',
+        'gate.finished',
+        'gate.breaker_transitioned',
         'goal.cancelled',
         'goal.created',
         'goal.failed',
