@@ -137,6 +137,13 @@ export function buildProgram(
       run(async (ctx) => (await import('./commands/events.js')).eventsVerifyCommand(ctx, goal, opts)),
     );
 
+  program
+    .command('cleanup')
+    .description("remove omk's stale worktrees and branches, re-queue expired leases; never removes dirty or unmerged work")
+    .option('--dry-run', 'list what would be removed, kept and re-queued, and change nothing')
+    .option('--json', 'machine-readable output')
+    .action((opts) => run(async (ctx) => (await import('./commands/cleanup.js')).cleanupCommand(ctx, opts)));
+
   return program;
 }
 
