@@ -127,6 +127,59 @@ export function buildProgram(
     .option('--json', 'machine-readable output')
     .action((name, opts) => run(async (ctx) => (await import('./commands/gates.js')).gatesResetCommand(ctx, name, opts)));
 
+  const goal = program.command('goal').description('goals: planned, run in worktrees, judged by gates, closed with a proof');
+  goal
+    .command('run')
+    .description('intake, plan, execute, integrate, review and prove a goal; exit 0 only when it is ready')
+    .argument('<goal>', 'what should be true when it is done, e.g. "fix the failing test in math.js"')
+    .option('-e, --engine <name>', 'the engine for every role (default: defaults.engine)')
+    .option('--until-ready', 'retry failed tasks in further rounds while the gaps change')
+    .option('--max-agents <n>', 'workers at once (this omk supports 1)')
+    .option('--gates <names>', 'comma-separated gates that decide done (replaces the oracle)')
+    .option('--base <ref>', 'the commit to start from (default: HEAD)')
+    .option('--json', 'machine-readable output')
+    .action((text, opts) => run(async (ctx) => (await import('./commands/goal/run.js')).goalRunCommand(ctx, text, opts)));
+  goal
+    .command('plan')
+    .description('intake and planning only: prd.md, technical-plan.md, test-spec.md, task-graph.json')
+    .argument('<goal>', 'the request')
+    .option('-e, --engine <name>', 'the planner engine (default: defaults.engine)')
+    .option('--gates <names>', 'comma-separated gates that decide done (replaces the oracle)')
+    .option('--base <ref>', 'the commit to plan against (default: HEAD)')
+    .option('--json', 'machine-readable output')
+    .action((text, opts) => run(async (ctx) => (await import('./commands/goal/run.js')).goalPlanCommand(ctx, text, opts)));
+  goal
+    .command('status')
+    .description("a goal's status, tasks and proof verdict")
+    .argument('[goal]', 'a goal id, a unique id prefix, or "latest" (default)')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal.js')).goalStatusCommand(ctx, ref, opts)));
+  goal
+    .command('list')
+    .description('every goal in this repository, newest first')
+    .option('--json', 'machine-readable output')
+    .action((opts) => run(async (ctx) => (await import('./commands/goal.js')).goalListCommand(ctx, opts)));
+  goal
+    .command('show')
+    .description('a goal in detail: plan, decisions, attempts, gate runs, integration, review')
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal.js')).goalShowCommand(ctx, ref, opts)));
+  goal
+    .command('proof')
+    .description("print a goal's proof; --verify re-derives the verdict and checks every digest and the event chain")
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('--verify', 'recompute and check instead of printing')
+    .option('--json', 'proof.json (or the verification report) instead of proof.md')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal.js')).goalProofCommand(ctx, ref, opts)));
+  goal
+    .command('replay')
+    .description("render a goal's timeline from events.jsonl (deterministic; tolerates a torn last line)")
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('--from <seq>', 'start at this event number')
+    .option('--format <format>', 'text, json or md (default text)')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal.js')).goalReplayCommand(ctx, ref, opts)));
+
   const events = program.command('events').description('the hash-chained event log');
   events
     .command('verify')

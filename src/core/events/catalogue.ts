@@ -55,6 +55,106 @@ export const EVENT_CATALOGUE = {
     expired_at: z.string(),
   }),
 
+  // Goal controller (docs/goals.md). Every fact the proof and `omk goal status` need is one of these,
+  // so a goal's state is a fold over its own hash-chained log.
+  /** Intake: the goal's type, whether it can be tested, the oracle, and the pinned base commit. */
+  'goal.intake_assessed': z.object({
+    type: z.string().min(1),
+    confidence: z.number().min(0).max(1),
+    testable: z.boolean(),
+    question: z.string().optional(),
+    oracle: z.object({ gates: z.array(z.string()), rationale: z.string(), human_review: z.boolean() }),
+    base_ref: z.string(),
+    base_sha: z.string().min(1),
+    languages: z.array(z.string()),
+    gates: z.array(z.string()),
+    max_agents: z.number().int().positive(),
+    until_ready: z.boolean(),
+    engine: z.string(),
+  }),
+  /** Only a human can answer this; the goal waits (blocked_on_human). */
+  'goal.question_asked': z.object({ question_id: z.string().min(1), question: z.string().min(1) }),
+  /** An agent could not be started for a role (missing binary, missing key). */
+  'engine.unavailable': z.object({
+    role: z.string().min(1),
+    engine: z.string(),
+    kind: z.enum(['credentials', 'network', 'service', 'other']),
+    detail: z.string(),
+  }),
+  /** A material choice, also appended to decisions.jsonl. */
+  'decision.recorded': z.object({ topic: z.string().min(1), choice: z.string(), reason: z.string() }),
+  /** The task graph was accepted (from an engine or the heuristic fallback) and written to task-graph.json. */
+  'goal.planned': z.object({
+    planner: z.enum(['engine', 'fallback']),
+    engine: z.string().optional(),
+    asks: z.number().int().nonnegative(),
+    graph_sha256: z.string(),
+    tasks: z.array(z.object({ id: z.string().min(1), title: z.string(), depends_on: z.array(z.string()), max_retries: z.number().int().nonnegative() })),
+  }),
+  /** A goal-scoped gate run: where it ran (baseline, a task, the integrated tree) and its record file. */
+  'gate.run_recorded': z.object({
+    run_id: z.string().min(1),
+    gate: z.string().min(1),
+    scope: z.enum(['baseline', 'task', 'integration']),
+    task_id: z.string().nullable(),
+    tree_sha: z.string(),
+    passed: z.boolean(),
+    record_path: z.string().min(1),
+    record_sha256: z.string(),
+  }),
+  'baseline.completed': z.object({ base_sha: z.string().min(1), tree_sha: z.string(), passed: z.array(z.string()), failed: z.array(z.string()) }),
+  /** A worker holds the task's lease and starts an attempt in its worktree. */
+  'task.started': z.object({
+    task_id: z.string().min(1),
+    attempt: z.number().int().positive(),
+    round: z.number().int().positive(),
+    owner: z.string().min(1),
+    token: z.number().int().positive(),
+    branch: z.string(),
+    worktree: z.string(),
+    start_sha: z.string(),
+  }),
+  'task.attempt_finished': z.object({
+    task_id: z.string().min(1),
+    attempt: z.number().int().positive(),
+    round: z.number().int().positive(),
+    outcome: z.enum(['passed', 'gates_failed', 'scope_violation', 'engine_failed', 'no_changes_failed']),
+    stop_reason: z.string(),
+    commit: z.string().nullable(),
+    tree_sha: z.string().nullable(),
+    changed_files: z.array(z.string()),
+    rejected_files: z.array(z.string()),
+    gate_runs: z.array(z.string()),
+    feedback: z.string(),
+  }),
+  'task.completed': z.object({ task_id: z.string().min(1), attempts: z.number().int().positive(), commit: z.string().nullable(), tree_sha: z.string() }),
+  'task.failed': z.object({ task_id: z.string().min(1), attempts: z.number().int().nonnegative(), reason: z.string() }),
+  /** until-ready: failed tasks were re-queued for another round, with the last proof's gaps as feedback. */
+  'goal.round_started': z.object({ round: z.number().int().positive(), requeued: z.array(z.string()), reason: z.string() }),
+  'integration.merged': z.object({ task_id: z.string().min(1), source_sha: z.string(), head_sha: z.string() }),
+  'integration.conflicted': z.object({ task_id: z.string().min(1), paths: z.array(z.string()) }),
+  'integration.completed': z.object({
+    round: z.number().int().positive(),
+    branch: z.string(),
+    head_sha: z.string().min(1),
+    head_tree: z.string().min(1),
+    merged: z.array(z.string()),
+  }),
+  'review.completed': z.object({
+    round: z.number().int().positive(),
+    reviewed_sha: z.string().min(1),
+    sections: z.record(z.string(), z.string()),
+    path: z.string(),
+  }),
+  'proof.written': z.object({
+    round: z.number().int().positive(),
+    status: z.string().min(1),
+    readiness: z.string(),
+    gaps: z.array(z.string()),
+    path: z.string().min(1),
+    sha256: z.string(),
+  }),
+
   // Chat session (routed requests, workers, refusals, cost).
   'classifier.decided': z.object({
     intent,

@@ -1,0 +1,209 @@
+import type { EventPayload, EventType } from '../../events/catalogue.js';
+import type { EventEnvelope } from '../../events/envelope.js';
+
+/**
+ * A goal's state as its own event log tells it. The controller keeps nothing else: the store's
+ * goals/tasks/leases rows say who holds what now, and everything the proof, `omk goal status` and a
+ * resumed controller need to know about what happened is folded from the hash-chained events here.
+ */
+export type IntakeFacts = EventPayload<'goal.intake_assessed'>;
+export type PlanFacts = EventPayload<'goal.planned'>;
+export type GateRunFacts = EventPayload<'gate.run_recorded'> & { seq: number };
+export type AttemptFacts = EventPayload<'task.attempt_finished'> & { seq: number; ts: string };
+export type IntegrationFacts = EventPayload<'integration.completed'>;
+export type ReviewFacts = EventPayload<'review.completed'>;
+export type ProofFacts = EventPayload<'proof.written'> & { ts: string };
+
+export interface TaskFacts {
+  id: string;
+  /** Last known outcome from the log: `done`, `failed`, or undefined while open. */
+  result: 'done' | 'failed' | undefined;
+  commit: string | null;
+  treeSha: string | null;
+  attempts: AttemptFacts[];
+  /** Attempts started (including one still running). */
+  started: number;
+  failureReason?: string;
+}
+
+export interface GoalLog {
+  goalId: string | undefined;
+  prompt: string | undefined;
+  createdAt: string | undefined;
+  /** Last `goal.status_changed` target. */
+  status: string | undefined;
+  intake: IntakeFacts | undefined;
+  questions: Array<{ id: string; question: string }>;
+  externalBlockers: Array<{ kind: 'credentials' | 'network' | 'service' | 'other'; description: string }>;
+  infraFailures: Array<{ component: string; message: string }>;
+  decisions: Array<EventPayload<'decision.recorded'>>;
+  plan: PlanFacts | undefined;
+  baseline: EventPayload<'baseline.completed'> | undefined;
+  gateRuns: GateRunFacts[];
+  tasks: Map<string, TaskFacts>;
+  /** 1 until an until-ready round starts another. */
+  round: number;
+  rounds: Array<EventPayload<'goal.round_started'>>;
+  integration: IntegrationFacts | undefined;
+  merges: Array<EventPayload<'integration.merged'>>;
+  conflicts: Array<EventPayload<'integration.conflicted'>>;
+  review: ReviewFacts | undefined;
+  proofs: ProofFacts[];
+  /** Cost events summed. */
+  cost: { turns: number; tokensIn: number; tokensOut: number; usd: number };
+  lastSeq: number;
+  lastTs: string | undefined;
+}
+
+function payloadOf<T extends EventType>(event: EventEnvelope): EventPayload<T> {
+  return event.payload as EventPayload<T>;
+}
+
+function task(log: GoalLog, id: string): TaskFacts {
+  let t = log.tasks.get(id);
+  if (!t) log.tasks.set(id, (t = { id, result: undefined, commit: null, treeSha: null, attempts: [], started: 0 }));
+  return t;
+}
+
+/** Folds events (in seq order) into a GoalLog. Unknown types are skipped: they come from a newer omk. */
+export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
+  const log: GoalLog = {
+    goalId: undefined,
+    prompt: undefined,
+    createdAt: undefined,
+    status: undefined,
+    intake: undefined,
+    questions: [],
+    externalBlockers: [],
+    infraFailures: [],
+    decisions: [],
+    plan: undefined,
+    baseline: undefined,
+    gateRuns: [],
+    tasks: new Map(),
+    round: 1,
+    rounds: [],
+    integration: undefined,
+    merges: [],
+    conflicts: [],
+    review: undefined,
+    proofs: [],
+    cost: { turns: 0, tokensIn: 0, tokensOut: 0, usd: 0 },
+    lastSeq: 0,
+    lastTs: undefined,
+  };
+  for (const e of events) {
+    log.lastSeq = e.seq;
+    log.lastTs = e.ts;
+    switch (e.type) {
+      case 'goal.created': {
+        const p = payloadOf<'goal.created'>(e);
+        log.goalId = p.goal_id;
+        log.prompt = p.prompt;
+        log.createdAt = e.ts;
+        break;
+      }
+      case 'goal.status_changed':
+        log.status = payloadOf<'goal.status_changed'>(e).to;
+        break;
+      case 'goal.failed':
+        log.infraFailures.push({ component: 'controller', message: payloadOf<'goal.failed'>(e).reason });
+        break;
+      case 'goal.intake_assessed':
+        log.intake = payloadOf<'goal.intake_assessed'>(e);
+        break;
+      case 'goal.question_asked': {
+        const p = payloadOf<'goal.question_asked'>(e);
+        log.questions.push({ id: p.question_id, question: p.question });
+        break;
+      }
+      case 'engine.unavailable': {
+        const p = payloadOf<'engine.unavailable'>(e);
+        log.externalBlockers.push({ kind: p.kind, description: `the ${p.role} engine \`${p.engine}\` cannot start: ${p.detail}` });
+        break;
+      }
+      case 'decision.recorded':
+        log.decisions.push(payloadOf<'decision.recorded'>(e));
+        break;
+      case 'goal.planned':
+        log.plan = payloadOf<'goal.planned'>(e);
+        for (const t of log.plan.tasks) task(log, t.id);
+        break;
+      case 'baseline.completed':
+        log.baseline = payloadOf<'baseline.completed'>(e);
+        break;
+      case 'gate.run_recorded':
+        log.gateRuns.push({ ...payloadOf<'gate.run_recorded'>(e), seq: e.seq });
+        break;
+      case 'task.started': {
+        const t = task(log, payloadOf<'task.started'>(e).task_id);
+        t.started += 1;
+        t.result = undefined;
+        break;
+      }
+      case 'task.attempt_finished': {
+        const p = payloadOf<'task.attempt_finished'>(e);
+        task(log, p.task_id).attempts.push({ ...p, seq: e.seq, ts: e.ts });
+        break;
+      }
+      case 'task.completed': {
+        const p = payloadOf<'task.completed'>(e);
+        const t = task(log, p.task_id);
+        t.result = 'done';
+        t.commit = p.commit;
+        t.treeSha = p.tree_sha;
+        break;
+      }
+      case 'task.failed': {
+        const p = payloadOf<'task.failed'>(e);
+        const t = task(log, p.task_id);
+        t.result = 'failed';
+        t.failureReason = p.reason;
+        break;
+      }
+      case 'goal.round_started': {
+        const p = payloadOf<'goal.round_started'>(e);
+        log.rounds.push(p);
+        log.round = p.round;
+        for (const id of p.requeued) task(log, id).result = undefined;
+        break;
+      }
+      case 'integration.merged':
+        log.merges.push(payloadOf<'integration.merged'>(e));
+        break;
+      case 'integration.conflicted':
+        log.conflicts.push(payloadOf<'integration.conflicted'>(e));
+        break;
+      case 'integration.completed':
+        log.integration = payloadOf<'integration.completed'>(e);
+        break;
+      case 'review.completed':
+        log.review = payloadOf<'review.completed'>(e);
+        break;
+      case 'proof.written':
+        log.proofs.push({ ...payloadOf<'proof.written'>(e), ts: e.ts });
+        break;
+      case 'cost.recorded': {
+        const p = payloadOf<'cost.recorded'>(e);
+        log.cost.turns += 1;
+        log.cost.tokensIn += p.tokens_in;
+        log.cost.tokensOut += p.tokens_out;
+        log.cost.usd += p.usd;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return log;
+}
+
+/** Attempts a task made in one round. */
+export function attemptsInRound(t: TaskFacts, round: number): number {
+  return t.attempts.filter((a) => a.round === round).length;
+}
+
+/** The latest proof, if any. */
+export function latestProof(log: GoalLog): ProofFacts | undefined {
+  return log.proofs[log.proofs.length - 1];
+}

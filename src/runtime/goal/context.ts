@@ -1,0 +1,60 @@
+import type { OmkConfig } from '../../core/config/types.js';
+import type { EventPayload, EventType } from '../../core/events/catalogue.js';
+import type { GateSpec } from '../../core/gates/spec.js';
+import type { Store, StoreTx } from '../../core/store/store.js';
+import type { GitContext } from '../git/index.js';
+import type { EnginePort } from './engine-port.js';
+import { goalDir, type GoalDir } from './goal-dir.js';
+
+/** Everything the driver touches, injected (tests pass a temp repo, a fake clock, a scripted engine). */
+export interface GoalRuntime {
+  store: Store;
+  /** The main checkout. */
+  repoRoot: string;
+  goalsDir: string;
+  /** Where task and integration worktrees go. @default <repo>/.omk/worktrees */
+  worktreesRoot: string;
+  env: Readonly<Record<string, string | undefined>>;
+  homeDir: string;
+  config: Pick<OmkConfig, 'approval' | 'defaults'>;
+  /** The active gates (configured, else detected). */
+  gates: readonly GateSpec[];
+  /** Undefined when no engine is configured: planning falls back, execution is blocked. */
+  engine: EnginePort | undefined;
+  now: () => Date;
+  /** Four hex digits, for goal ids. */
+  randomHex: () => string;
+  signal: AbortSignal;
+  /** Human progress lines (stderr on a TTY); never evidence. */
+  progress: (line: string) => void;
+  /** Lease owner id of this controller process. */
+  owner: string;
+}
+
+/** The per-goal view of the runtime. */
+export interface GoalScope {
+  rt: GoalRuntime;
+  goalId: string;
+  dir: GoalDir;
+}
+
+export function scopeOf(rt: GoalRuntime, goalId: string): GoalScope {
+  return { rt, goalId, dir: goalDir(rt.goalsDir, goalId) };
+}
+
+export function gitContext(rt: GoalRuntime, cwd: string = rt.repoRoot): GitContext {
+  return { cwd, env: rt.env, signal: rt.signal };
+}
+
+/** Appends one event in its own transaction (with `extra` state changes in the same one). */
+export function record<T extends EventType>(
+  scope: GoalScope,
+  type: T,
+  payload: EventPayload<T>,
+  extra?: (tx: StoreTx) => Promise<unknown>,
+): Promise<void> {
+  return scope.rt.store.transaction(async (tx) => {
+    if (extra) await extra(tx);
+    await tx.appendEvent(scope.goalId, type, payload);
+  });
+}

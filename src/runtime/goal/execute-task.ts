@@ -1,0 +1,179 @@
+import { afterAttempt, type AttemptOutcome } from '../../core/goal/controller/next-step.js';
+import { attemptsInRound, type GoalLog, type IntakeFacts } from '../../core/goal/controller/goal-log.js';
+import { executorPrompt } from '../../core/goal/controller/prompts.js';
+import { engineFeedback, gateFeedback, noChangesFeedback, outOfScope, scopeFeedback } from '../../core/goal/controller/feedback.js';
+import type { Task, TaskGraph } from '../../core/goal/task-graph/schema.js';
+import type { GateSpec } from '../../core/gates/spec.js';
+import type { LeaseClaim, TaskStatus } from '../../core/store/types.js';
+import { commitAll, diffBetween, headSha, resetHard, treeOf, workingTreeChanges } from '../git/index.js';
+import { approverFor } from './approval.js';
+import type { GoalScope } from './context.js';
+import { gitContext } from './context.js';
+import { transcriptFile, writeTextAtomically } from './goal-dir.js';
+import { gateOutputTail, runScopedGates } from './gate-runs.js';
+import { recordTurnCost } from './turn-cost.js';
+import { openTaskWorktree } from './worktrees.js';
+import path from 'node:path';
+
+/** A lease outlives a slow turn by far; the heartbeat renews it every third of this. @default 10 min */
+export const LEASE_TTL_MS = 10 * 60_000;
+
+export type TaskStepResult = 'done' | 'retry' | 'failed' | 'blocked' | 'not_leased' | 'lease_lost' | 'interrupted';
+
+/**
+ * One attempt at one task, under a lease: worktree, agent turn (auto mode, confined to the worktree),
+ * then omk — not the agent — captures the diff, rejects changes outside the write set, commits, runs
+ * the task's gates there and records the attempt. The lease is renewed by a heartbeat during the turn;
+ * losing it aborts the attempt, and the release (with the attempt's events) is refused by its stale token.
+ */
+export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, taskId: string, log: GoalLog, intake: IntakeFacts): Promise<TaskStepResult> {
+  const { rt, goalId } = scope;
+  const task = graph.tasks.find((t) => t.id === taskId)!;
+  const ref = { goalId, taskId };
+  const lease = await rt.store.transaction((tx) => tx.acquireLease(ref, rt.owner, LEASE_TTL_MS));
+  if (!lease.ok) return 'not_leased';
+  const claim: LeaseClaim = { ...ref, owner: rt.owner, token: lease.lease.token };
+  const attempt = (log.tasks.get(taskId)?.attempts.length ?? 0) + 1;
+  const round = log.round;
+
+  const lost = new AbortController();
+  const signal = AbortSignal.any([rt.signal, lost.signal]);
+  const heartbeat = setInterval(() => {
+    rt.store
+      .transaction((tx) => tx.renewLease(claim, LEASE_TTL_MS))
+      .then((r) => (r.ok ? undefined : lost.abort(new Error('lease-lost'))))
+      .catch(() => lost.abort(new Error('lease-lost')));
+  }, LEASE_TTL_MS / 3);
+  heartbeat.unref();
+
+  try {
+    const wt = await openTaskWorktree(scope, taskId, intake.base_sha, attempt);
+    const wtGit = { ...gitContext(rt, wt.path), signal };
+    await rt.store.transaction((tx) =>
+      tx.appendEvent(goalId, 'task.started', { task_id: taskId, attempt, round, owner: rt.owner, token: claim.token, branch: wt.branch, worktree: wt.path, start_sha: wt.head }),
+    );
+    rt.progress(`task ${taskId}: attempt ${attempt} in ${wt.branch}`);
+
+    if (!rt.engine) return await block(scope, claim, 'no engine is configured (defaults.engine or --engine)');
+    const specs = taskGates(task, intake, rt.gates);
+    const outcome = await rt.engine.runTurn({
+      role: 'executor',
+      cwd: wt.path,
+      prompt: executorPrompt({
+        goalId,
+        request: log.prompt ?? '',
+        graph,
+        task,
+        attempt,
+        gateCommands: specs.map((g) => ({ name: g.name, command: g.command })),
+        feedback: (log.tasks.get(taskId)?.attempts ?? []).map((a) => a.feedback).filter(Boolean).slice(-3),
+      }),
+      mode: 'auto',
+      approve: approverFor(scope, wt.path, 'auto', intake.base_ref),
+      transcriptFile: transcriptFile(scope.dir, taskId, attempt),
+      signal,
+      onActivity: (line) => rt.progress(`task ${taskId}: ${line}`),
+    });
+    if (!outcome.started) return await block(scope, claim, outcome.detail, outcome.kind);
+    await recordTurnCost(scope, `task:${taskId}#${attempt}`, outcome, taskId);
+    if (rt.signal.aborted) return await release(scope, claim, 'queued', 'interrupted');
+    if (lost.signal.aborted) return 'lease_lost';
+
+    // omk, not the agent, decides what the attempt changed.
+    const changes = await workingTreeChanges(wtGit, wt.head);
+    const changed = [...new Set(changes.files.flatMap((f) => (f.oldPath ? [f.oldPath, f.path] : [f.path])))].sort();
+    if (changes.files.length > 0) {
+      const diff = await diffBetween(wtGit, wt.head, changes.tree);
+      await writeTextAtomically(path.join(scope.dir.diffs, `${taskId}-${attempt}.patch`), diff.patch);
+    }
+    const rejected = outOfScope(changed, task.write_set);
+    let result: { outcome: AttemptOutcome; commit: string | null; tree: string | null; feedback: string; runs: string[] };
+    if (rejected.length > 0) {
+      await resetHard(wtGit, { to: wt.head });
+      result = { outcome: 'scope_violation', commit: null, tree: null, feedback: scopeFeedback(rejected, task.write_set), runs: [] };
+      rt.progress(`task ${taskId}: rejected ${rejected.length} change(s) outside the write scope`);
+    } else {
+      const committed = await commitAll(wtGit, { message: `omk: ${taskId} (attempt ${attempt})\n\n${task.title}` });
+      const head = committed.committed ? committed.sha : await headSha(wtGit);
+      const tree = await treeOf(wtGit, head);
+      const runs = await runScopedGates(scope, specs, { root: wt.path, treeSha: tree, scope: 'task', taskId });
+      const failed = runs.filter((r) => r.required && !r.passed);
+      const passed = failed.length === 0 && runs.length === specs.length;
+      const tails = await Promise.all(
+        failed.map(async (r) => ({ name: r.name, command: r.command, exitCode: r.exit_code, timedOut: r.timed_out, infraError: r.infra_error, output: await gateOutputTail(scope, r) })),
+      );
+      const outcome2: AttemptOutcome = passed
+        ? 'passed'
+        : head === wt.head && outcome.stopReason !== 'end_turn'
+          ? 'engine_failed'
+          : head === wt.head
+            ? 'no_changes_failed'
+            : 'gates_failed';
+      const feedback =
+        outcome2 === 'passed'
+          ? ''
+          : outcome2 === 'engine_failed'
+            ? engineFeedback(outcome.stopReason, outcome.errorMessage)
+            : outcome2 === 'no_changes_failed'
+              ? `${noChangesFeedback()}\n\n${gateFeedback(tails)}`
+              : gateFeedback(tails);
+      result = { outcome: outcome2, commit: head === intake.base_sha ? null : head, tree, feedback, runs: runs.map((r) => r.run_id) };
+    }
+
+    const attemptsThisRound = (log.tasks.get(taskId) ? attemptsInRound(log.tasks.get(taskId)!, round) : 0) + 1;
+    const next = afterAttempt(result.outcome, attemptsThisRound, task.max_retries);
+    const status: TaskStatus = next === 'done' ? 'done' : next === 'retry' ? 'queued' : 'failed';
+    const ok = await rt.store.transaction(async (tx) => {
+      const released = await tx.releaseLease(claim, status);
+      if (!released.ok) return false;
+      await tx.appendEvent(goalId, 'task.attempt_finished', {
+        task_id: taskId,
+        attempt,
+        round,
+        outcome: result.outcome,
+        stop_reason: outcome.stopReason,
+        commit: result.commit,
+        tree_sha: result.tree,
+        changed_files: rejected.length > 0 ? [] : changed,
+        rejected_files: rejected,
+        gate_runs: result.runs,
+        feedback: result.feedback,
+      });
+      if (next === 'done') await tx.appendEvent(goalId, 'task.completed', { task_id: taskId, attempts: attempt, commit: result.commit, tree_sha: result.tree! });
+      if (next === 'failed') {
+        await tx.appendEvent(goalId, 'task.failed', { task_id: taskId, attempts: attempt, reason: `${result.outcome} after ${attemptsThisRound} attempt(s) this round: ${result.feedback.split('\n')[0] ?? ''}` });
+      }
+      return true;
+    });
+    if (!ok) return 'lease_lost';
+    rt.progress(`task ${taskId}: attempt ${attempt} ${result.outcome}${next === 'retry' ? ', retrying with feedback' : next === 'failed' ? ', no retries left' : ''}`);
+    return next;
+  } catch (error) {
+    // omk's own machinery failed mid-attempt: give the task back rather than hold it until expiry.
+    await rt.store.transaction((tx) => tx.releaseLease(claim, 'queued')).catch(() => undefined);
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** The task's gates; a task that names none is judged by the oracle. */
+export function taskGates(task: Task, intake: IntakeFacts, gates: readonly GateSpec[]): GateSpec[] {
+  const names = task.gates.length > 0 ? task.gates : intake.oracle.gates;
+  return names.map((n) => gates.find((g) => g.name === n)).filter((g): g is GateSpec => g !== undefined);
+}
+
+async function release(scope: GoalScope, claim: LeaseClaim, status: TaskStatus, result: TaskStepResult): Promise<TaskStepResult> {
+  await scope.rt.store.transaction((tx) => tx.releaseLease(claim, status));
+  return result;
+}
+
+/** No agent could start: the task waits (blocked) and the goal says what is missing. */
+async function block(scope: GoalScope, claim: LeaseClaim, detail: string, kind: 'credentials' | 'network' | 'service' | 'other' = 'other'): Promise<TaskStepResult> {
+  await scope.rt.store.transaction(async (tx) => {
+    await tx.releaseLease(claim, 'blocked');
+    await tx.appendEvent(scope.goalId, 'engine.unavailable', { role: 'executor', engine: scope.rt.engine?.name ?? '(none)', kind, detail });
+  });
+  scope.rt.progress(`task ${claim.taskId}: blocked: ${detail}`);
+  return 'blocked';
+}

@@ -1,0 +1,9 @@
+/** The goal driver: intake, planning, execution, integration, review and proof around the pure controller (docs/goals.md). */
+export { runGoal } from './driver.js';
+export type { GoalRunResult, RunGoalRequest } from './driver.js';
+export type { GoalRuntime } from './context.js';
+export type { AgentRole, AgentTurnOutcome, AgentTurnRequest, EnginePort } from './engine-port.js';
+export { goalDir } from './goal-dir.js';
+export type { GoalDir } from './goal-dir.js';
+export { readGoalState, showJson, statusJson } from './read-model.js';
+export type { GoalState } from './read-model.js';

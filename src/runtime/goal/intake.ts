@@ -1,0 +1,100 @@
+import { OmkError } from '../../core/errors.js';
+import { intakeRepoFacts } from '../../core/goal/controller/repo-facts.js';
+import { assessIntake } from '../../core/goal/intake/intake.js';
+import type { IntakeResult, RepoFacts } from '../../core/goal/intake/types.js';
+import { newGoalId } from '../../core/goal/controller/goal-id.js';
+import { inspectRepo } from '../gates/inspect-repo.js';
+import { currentBranch, resolveCommit } from '../git/index.js';
+import { gitContext, scopeOf, type GoalRuntime, type GoalScope } from './context.js';
+import { writeJsonAtomically } from './goal-dir.js';
+import { changeStatus } from './status.js';
+
+export interface GoalRequest {
+  /** The request, verbatim. */
+  request: string;
+  /** `--base REF`. @default HEAD */
+  base?: string;
+  /** `--gates a,b`: replaces the oracle's own choice. */
+  gates?: readonly string[];
+  maxAgents: number;
+  untilReady: boolean;
+}
+
+/** Creates the goal row, its `goal.created` event and goal.json. Unknown `--gates` names are a usage error before anything is written. */
+export async function createGoal(rt: GoalRuntime, req: GoalRequest): Promise<GoalScope> {
+  if (req.request.trim() === '') throw new OmkError('usage', 'goal: the request is empty', { hint: 'omk goal run "fix the failing test in math.js"' });
+  const known = new Set(rt.gates.map((g) => g.name));
+  const unknown = (req.gates ?? []).filter((g) => !known.has(g));
+  if (unknown.length > 0) {
+    throw new OmkError('usage', `unknown gate(s): ${unknown.join(', ')}`, { hint: `configured or detected gates here: ${[...known].join(', ') || 'none'} (omk gates list)` });
+  }
+  const goalId = newGoalId(rt.now(), rt.randomHex());
+  const scope = scopeOf(rt, goalId);
+  await rt.store.transaction(async (tx) => {
+    await tx.createGoal({ id: goalId, prompt: req.request });
+    await tx.appendEvent(goalId, 'goal.created', { goal_id: goalId, prompt: req.request });
+  });
+  await writeGoalJson(scope, req, undefined, undefined);
+  return scope;
+}
+
+export interface IntakeOutcome {
+  intake: IntakeResult;
+  repo: RepoFacts;
+  baseSha: string;
+  baseRef: string;
+}
+
+/** Classifies, inspects the repository, picks the oracle and pins the base commit; an untestable goal gets its question. */
+export async function runIntake(scope: GoalScope, req: GoalRequest, engineName: string): Promise<IntakeOutcome> {
+  const { rt } = scope;
+  const git = gitContext(rt);
+  const baseSha = await resolveCommit(git, req.base ?? 'HEAD');
+  const baseRef = req.base ?? (await currentBranch(git)) ?? 'HEAD';
+  const facts = await inspectRepo(rt.repoRoot, rt.env);
+  const repo = intakeRepoFacts(facts, rt.gates.map((g) => ({ name: g.name, command: g.command })));
+  const intake = assessIntake({ request: req.request, repo, ...(req.gates && req.gates.length > 0 ? { gates: req.gates } : {}) });
+  await rt.store.transaction(async (tx) => {
+    await changeStatus(tx, scope.goalId, 'planning');
+    await tx.appendEvent(scope.goalId, 'goal.intake_assessed', {
+      type: intake.type,
+      confidence: intake.confidence,
+      testable: intake.testable,
+      ...(intake.question !== undefined ? { question: intake.question } : {}),
+      oracle: { gates: intake.oracle.gates, rationale: intake.oracle.rationale, human_review: intake.oracle.humanReview },
+      base_ref: baseRef,
+      base_sha: baseSha,
+      languages: [...repo.languages],
+      gates: repo.gates.map((g) => g.name),
+      max_agents: req.maxAgents,
+      until_ready: req.untilReady,
+      engine: engineName,
+    });
+    if (!intake.testable) await tx.appendEvent(scope.goalId, 'goal.question_asked', { question_id: 'q1', question: intake.question ?? '' });
+  });
+  await writeGoalJson(scope, req, intake, { ref: baseRef, sha: baseSha });
+  return { intake, repo, baseSha, baseRef };
+}
+
+async function writeGoalJson(scope: GoalScope, req: GoalRequest, intake: IntakeResult | undefined, base: { ref: string; sha: string } | undefined): Promise<void> {
+  const goal = await scope.rt.store.getGoal(scope.goalId);
+  await writeJsonAtomically(scope.dir.goalJson, {
+    version: 1,
+    id: scope.goalId,
+    request: req.request,
+    created_at: goal?.createdAt ?? null,
+    base: base ?? null,
+    options: { max_agents: req.maxAgents, until_ready: req.untilReady, gates: req.gates ?? null },
+    intake: intake
+      ? {
+          type: intake.type,
+          confidence: intake.confidence,
+          normalized: intake.normalized,
+          testable: intake.testable,
+          question: intake.question ?? null,
+          oracle: intake.oracle,
+          signals: intake.signals,
+        }
+      : null,
+  });
+}

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { foldGoalLog, latestProof, type GoalLog } from '../../core/goal/controller/goal-log.js';
+import type { StoreReader } from '../../core/store/store.js';
+import type { Goal, Task } from '../../core/store/types.js';
+import { goalDir, readTextIfExists, type GoalDir } from './goal-dir.js';
+import { parseTaskGraphJson, type TaskGraph } from '../../core/goal/task-graph/schema.js';
+
+/** What `omk goal status|show|list` read: the store's rows plus the goal's folded log. No writes. */
+export interface GoalState {
+  goal: Goal;
+  tasks: Task[];
+  log: GoalLog;
+  dir: GoalDir;
+  graph: TaskGraph | undefined;
+}
+
+export async function readGoalState(store: StoreReader, goalsDir: string, ref: string): Promise<GoalState> {
+  const goal = await store.resolveGoal(ref);
+  const [tasks, events] = await Promise.all([store.listTasks(goal.id), store.readEvents(goal.id)]);
+  const dir = goalDir(goalsDir, goal.id);
+  const text = await readTextIfExists(dir.taskGraph);
+  const parsed = text === undefined ? undefined : parseTaskGraphJson(text);
+  return { goal, tasks, log: foldGoalLog(events), dir, graph: parsed?.ok ? parsed.value : undefined };
+}
+
+/** `omk goal status --json` (docs/goals.md). */
+export function statusJson(state: GoalState): Record<string, unknown> {
+  const { goal, log, tasks } = state;
+  const proof = latestProof(log);
+  return {
+    goal_id: goal.id,
+    status: goal.status,
+    request: goal.prompt,
+    created_at: goal.createdAt,
+    updated_at: goal.updatedAt,
+    type: log.intake?.type ?? null,
+    testable: log.intake?.testable ?? null,
+    question: log.questions[0]?.question ?? null,
+    oracle: log.intake?.oracle.gates ?? [],
+    base: log.intake ? { ref: log.intake.base_ref, sha: log.intake.base_sha } : null,
+    head: log.integration?.head_sha ?? null,
+    round: log.round,
+    tasks: tasks.map((t) => ({ id: t.id, title: t.title, status: t.status, attempts: log.tasks.get(t.id)?.attempts.length ?? 0 })),
+    proof: proof ? { status: proof.status, readiness: proof.readiness, known_gaps: proof.gaps, path: path.join(state.dir.root, proof.path) } : null,
+    cost: { turns: log.cost.turns, tokens_in: log.cost.tokensIn, tokens_out: log.cost.tokensOut, usd: log.cost.usd },
+    events: log.lastSeq,
+    goal_dir: state.dir.root,
+  };
+}
+
+/** `omk goal show --json`: status plus the plan, decisions, attempts, gate runs, integration and review. */
+export function showJson(state: GoalState): Record<string, unknown> {
+  const { log } = state;
+  return {
+    ...statusJson(state),
+    plan: log.plan
+      ? {
+          planner: log.plan.planner,
+          engine: log.plan.engine ?? null,
+          asks: log.plan.asks,
+          tasks: (state.graph?.tasks ?? []).map((t) => ({
+            id: t.id,
+            title: t.title,
+            role: t.role,
+            depends_on: t.depends_on,
+            write_set: t.write_set,
+            acceptance: t.acceptance,
+            gates: t.gates,
+            max_retries: t.max_retries,
+          })),
+        }
+      : null,
+    decisions: log.decisions,
+    attempts: [...log.tasks.values()].flatMap((t) =>
+      t.attempts.map((a) => ({
+        task_id: a.task_id,
+        attempt: a.attempt,
+        round: a.round,
+        outcome: a.outcome,
+        commit: a.commit,
+        changed_files: a.changed_files,
+        rejected_files: a.rejected_files,
+        gate_runs: a.gate_runs,
+        feedback: a.feedback,
+      })),
+    ),
+    gate_runs: log.gateRuns.map((g) => ({ run_id: g.run_id, gate: g.gate, scope: g.scope, task_id: g.task_id, tree_sha: g.tree_sha, passed: g.passed, record: g.record_path })),
+    integration: log.integration ? { branch: log.integration.branch, head_sha: log.integration.head_sha, merged: log.integration.merged, conflicts: log.conflicts } : null,
+    review: log.review ? { reviewed_sha: log.review.reviewed_sha, sections: log.review.sections, path: log.review.path } : null,
+    external_blockers: log.externalBlockers,
+    infra_failures: log.infraFailures,
+  };
+}

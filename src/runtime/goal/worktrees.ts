@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createWorktree, headSha, integrationBranchName, integrationWorktreeDir, taskBranchName, taskWorktreeDir } from '../git/index.js';
+import type { GoalScope } from './context.js';
+import { gitContext } from './context.js';
+
+export interface GoalWorktree {
+  path: string;
+  branch: string;
+  /** HEAD when it was opened. */
+  head: string;
+  created: boolean;
+}
+
+/**
+ * The task's worktree on `omk/<goal>/<task>`, created from the pinned base on first use and reused by
+ * later attempts (which build on the earlier attempt's commit, with its feedback).
+ */
+export function openTaskWorktree(scope: GoalScope, taskId: string, baseSha: string, attempt: number): Promise<GoalWorktree> {
+  return open(scope, path.join(scope.rt.worktreesRoot, taskWorktreeDir(scope.goalId, taskId)), taskBranchName(scope.goalId, taskId), baseSha, taskId, attempt);
+}
+
+/** The integration worktree on `omk/<goal>/integration`, created from the pinned base. */
+export function openIntegrationWorktree(scope: GoalScope, baseSha: string): Promise<GoalWorktree> {
+  return open(scope, path.join(scope.rt.worktreesRoot, integrationWorktreeDir(scope.goalId)), integrationBranchName(scope.goalId), baseSha, 'integration', 1);
+}
+
+async function open(scope: GoalScope, dir: string, branch: string, baseSha: string, taskId: string, attempt: number): Promise<GoalWorktree> {
+  const git = gitContext(scope.rt);
+  let created = false;
+  if (!existsSync(dir)) {
+    await createWorktree(git, { path: dir, branch, base: baseSha, goalId: scope.goalId, taskId, attempt, now: scope.rt.now });
+    created = true;
+  }
+  return { path: dir, branch, head: await headSha(gitContext(scope.rt, dir)), created };
+}
