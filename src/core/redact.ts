@@ -3,15 +3,23 @@
  * for a log, transcript, artifact or proof. Patterns err on the side of redacting.
  */
 const PATTERNS: ReadonlyArray<RegExp> = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+  // To the END line, or to the end of the text when output was cut off inside the key.
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
   /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}/g, // OpenAI, Moonshot, Anthropic style
   /\bgh[pousr]_[A-Za-z0-9]{20,}/g, // GitHub tokens
   /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
-  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, // Slack
+  /\bxox[abeprs]-[A-Za-z0-9-]{10,}/g, // Slack
+  /\bxapp-\d-[A-Za-z0-9-]{10,}/g, // Slack app-level token
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g, // JWT (header.payload.signature)
   /\bAKIA[0-9A-Z]{16}\b/g, // AWS access key id
   /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API key
   /\b(Bearer)\s+[A-Za-z0-9._~+/-]{16,}=*/g,
+  // base64 of user:password; mixed case or digits, so prose ("Basic authentication/authorization") stays.
+  /\b(Basic)\s+(?=[A-Za-z0-9+/]*[A-Z0-9])(?=[A-Za-z0-9+/]*[a-z])[A-Za-z0-9+/]{16,}={0,2}/g,
 ];
+
+/** `scheme://user:password@host`: the password goes, the user and host stay. */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]+:)([^\s/?#@]+)@/gi;
 
 /** Assignments such as `API_KEY=…` or `"token": "…"`; the name stays, the value goes. */
 const ASSIGNMENT =
@@ -22,10 +30,11 @@ export const REDACTED = '[REDACTED]';
 export function redactSecrets(text: string): string {
   let out = text;
   for (const pattern of PATTERNS) {
-    out = out.replace(pattern, (match: string, bearer?: string) =>
-      bearer === 'Bearer' ? `Bearer ${REDACTED}` : REDACTED,
+    out = out.replace(pattern, (_match: string, scheme?: string) =>
+      scheme === 'Bearer' || scheme === 'Basic' ? `${scheme} ${REDACTED}` : REDACTED,
     );
   }
+  out = out.replace(URL_PASSWORD, (_m, head: string) => `${head}${REDACTED}@`);
   return out.replace(ASSIGNMENT, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`);
 }
 
@@ -34,8 +43,15 @@ export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redactSecrets(value) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v)) as T;
   if (value !== null && typeof value === 'object') {
+    // As JSON sees them: a Date becomes its ISO string rather than an empty object.
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return redactDeep(toJSON.call(value) as unknown) as T;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactDeep(v);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      // defineProperty, not assignment: a "__proto__" key (JSON.parse makes it an own property)
+      // must stay data, not become the copy's prototype and vanish from the payload.
+      Object.defineProperty(out, k, { value: redactDeep(v), enumerable: true, writable: true, configurable: true });
+    }
     return out as T;
   }
   return value;

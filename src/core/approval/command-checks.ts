@@ -1,4 +1,4 @@
-import { credentialKind, credentialSuffix, pathFragments } from './credentials.js';
+import { credentialGlobKind, credentialKind, credentialSuffix, pathFragments } from './credentials.js';
 import { isHarmlessDevice } from './effects.js';
 import { checkGit } from './git-checks.js';
 import { analyzeCommand, PRIVILEGE, SHELLS } from './invocations.js';
@@ -184,7 +184,7 @@ function secretIn(word: Word, cwds: string[] | undefined, ctx: ApprovalContext):
     const r = resolveWordPath(v, cwds, ctx.homeDir);
     if ('paths' in r) {
       for (const p of r.paths) {
-        const kind = credentialKind(p, ctx.homeDir, ctx.sessionDir);
+        const kind = credentialKind(p, ctx.homeDir, ctx.sessionDir) ?? (v.glob ? credentialGlobKind(p, ctx.homeDir) : undefined);
         if (kind) return `${p} (${kind})`;
       }
     } else {

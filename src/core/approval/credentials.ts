@@ -10,6 +10,15 @@ import { isInside, relativeInside } from './paths.js';
 const HOME_SECRETS: ReadonlyArray<[string, string]> = [
   ['.ssh', 'SSH keys'],
   ['.ssh/**', 'SSH keys'],
+  // Directories that exist to hold credentials: a recursive read or copy of one takes the keys along.
+  ['.aws', 'AWS credentials'],
+  ['.config/gh', 'GitHub CLI tokens'],
+  ['.docker', 'Docker registry credentials'],
+  ['.kube', 'Kubernetes credentials'],
+  ['.config/gcloud', 'Google Cloud credentials'],
+  ['.azure', 'Azure credentials'],
+  ['.password-store', 'pass passwords'],
+  ['.kimi/credentials', 'Kimi credentials'],
   ['.aws/credentials', 'AWS credentials'],
   ['.aws/sso/cache/**', 'AWS SSO tokens'],
   ['.aws/cli/cache/**', 'AWS session tokens'],
@@ -103,6 +112,25 @@ export function credentialSuffix(text: string): string | undefined {
     if (hit) return hit;
   }
   return undefined;
+}
+
+/** Concrete secret paths (home-relative) a pattern could name, for `credentialGlobKind`. */
+const HOME_SAMPLES: ReadonlyArray<[string, string]> = HOME_SECRETS.map(([glob, what]) => [glob.replace(/\/\*\*$/, '/id_rsa'), what]);
+
+/**
+ * What secret a shell pattern could expand to (`~/.aws/*`, `~/.aws/credential?`), or undefined.
+ * `absolutePattern` is the word resolved like a path, its glob characters kept.
+ */
+export function credentialGlobKind(absolutePattern: string, home: string): string | undefined {
+  const rel = relativeInside(home, absolutePattern);
+  if (rel === undefined || rel === '') return undefined;
+  let matches: (s: string) => boolean;
+  try {
+    matches = picomatch(rel, { dot: true });
+  } catch {
+    return undefined;
+  }
+  return HOME_SAMPLES.find(([sample]) => matches(sample))?.[1] ?? (matches(`${OMK_DIR}/token`) ? 'omk secrets' : undefined);
 }
 
 /** Path-like fragments inside arbitrary text, such as inline code: `open('/root/.aws/credentials')`. */

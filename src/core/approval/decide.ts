@@ -70,7 +70,7 @@ export function evaluate(request: ApprovalRequest, context: ApprovalContext): Ev
 
   const subject: RuleSubject = {
     kind: req.kind,
-    invocations: inspection?.analysis.invocations.filter((i) => !i.carrier) ?? [],
+    invocations: inspection?.analysis.invocations.filter((i) => !i.carrier && i.runBy === undefined) ?? [],
     paths: [...paths, ...(inspection?.targets.effects.flatMap((e) => e.paths ?? []) ?? [])],
     cwdOf: inspection?.targets.cwdOf ?? new Map<number, string[] | undefined>(),
     sessionDir: session,

@@ -1,4 +1,5 @@
-import { operands } from './effects.js';
+import { operands, optionValues } from './effects.js';
+import { GIT_PLACE_VARIABLES, gitConfigKind } from './git-config.js';
 import type { Invocation } from './invocations.js';
 import { isInside, resolveWordPath } from './paths.js';
 import { HARD_DENY } from './rule-ids.js';
@@ -44,6 +45,18 @@ function parseGit(argv: Word[]): GitCall | undefined {
   const sub = argv[i]?.text;
   if (sub === undefined) return undefined;
   return { sub, args: [argv[0]!, ...argv.slice(i + 1)], dirs, elsewhere };
+}
+
+/** The key a `git config` call sets, when it is one that runs commands or redirects git; else undefined. */
+function dangerousConfigWrite(args: Word[]): string | undefined {
+  let ops = operands(args, new Set(['-f', '--file', '--blob', '--type', '--default', '--comment', '--value'])).map((w) => w.text);
+  if (['set', 'unset', 'get', 'list', 'edit', 'rename-section', 'remove-section'].includes(ops[0] ?? '')) {
+    if (ops[0] !== 'set') return undefined;
+    ops = ops.slice(1);
+  }
+  const writes = ops.length >= 2 || args.some((w) => ['--add', '--replace-all'].includes(w.text));
+  const key = ops[0];
+  return writes && key !== undefined && gitConfigKind(key) !== undefined ? key : undefined;
 }
 
 function refName(ref: string): string {
@@ -95,12 +108,25 @@ export function checkGit(
     const ops = sub === 'branch' ? operands(args) : operands(args, new Set(['-m', '-F', '-o', '--push-option', '--repo', '--receive-pack', '--exec', '-s', '-X', '-x', '--onto', '--strategy', '--strategy-option', '-c', '-C', '-b', '-B']));
     const short = shortFlags(args);
 
+    // `GIT_DIR=… git …`, `GIT_WORK_TREE=… git …` act on another repository like --git-dir / --work-tree.
+    const placeVars = inv.assignments.filter((a) => GIT_PLACE_VARIABLES.has(a.text.slice(0, a.text.indexOf('='))));
+    const elsewhere = [...git.elsewhere, ...placeVars.map((a) => ({ ...a, text: a.text.slice(a.text.indexOf('=') + 1) }))];
+
     // Where the command acts: a repository outside the worktree is outside, whatever the subcommand says.
     if (MUTATING.has(sub) && !(sub === 'branch' && ops.length === 0 && flags.length === 0)) {
       let where = cwdOf.get(inv.id);
       for (const dir of git.dirs) where = pathsOf(dir, where, ctx);
-      const places = [where, ...git.elsewhere.map((w) => pathsOf(w, where, ctx))];
+      const places = [where, ...elsewhere.map((w) => pathsOf(w, where, ctx))];
       if (sub === 'clone') places.push(pathsOf(ops[1] ?? { ...args[0]!, text: '.' }, where, ctx));
+      // `worktree add PATH`, `move OLD NEW`, `remove PATH`: the other worktree is outside this one.
+      if (sub === 'worktree' && ['add', 'move', 'remove'].includes(ops[0]?.text ?? '')) {
+        const named = operands(args, new Set(['-b', '-B', '--reason'])).slice(1);
+        const paths = ops[0]!.text === 'add' ? named.slice(0, 1) : named;
+        for (const w of paths) places.push(pathsOf(w, where, ctx));
+      }
+      if (sub === 'config') {
+        for (const w of optionValues(args, ['-f', '--file'])) places.push(pathsOf(w, where, ctx));
+      }
       const outside = places.some((w) => w === undefined || w.some((p) => !isInside(ctx.sessionDir, p)));
       if (outside && sub !== 'push') {
         const rule = sub === 'clean' ? HARD_DENY.recursiveDeleteOutside : HARD_DENY.writeOutside;
@@ -111,6 +137,13 @@ export function checkGit(
     const reading = flags.some((f) => ['--get', '--get-all', '--get-regexp', '--list', '-l'].includes(f));
     if (sub === 'config' && !reading && flags.some((f) => f === '--global' || f === '--system')) {
       return deny(HARD_DENY.writeOutside, `\`git config ${flags.includes('--global') ? '--global' : '--system'}\` changes settings outside the worktree.`);
+    }
+    const planted = sub === 'config' && !reading ? dangerousConfigWrite(args) : undefined;
+    if (planted) {
+      return deny(
+        HARD_DENY.writeOutside,
+        `\`git config ${planted}\` would write the repository's shared config, outside the worktree, where it changes what git runs for you later.`,
+      );
     }
 
     if (sub === 'push') {

@@ -1,4 +1,5 @@
-import { isAssignmentWord } from './shell-lexer.js';
+import { GIT_COMMAND_VARIABLES, GIT_CONFIG_VARIABLES, gitConfigKind } from './git-config.js';
+import { isAssignmentWord, lexShell } from './shell-lexer.js';
 import type { Word } from './shell-lexer.js';
 import { newCounter, parseShell } from './shell-parse.js';
 import type { ParseCounter, Redirect, SimpleCommand } from './shell-parse.js';
@@ -18,7 +19,9 @@ export type InvocationOrigin =
   | 'xargs'
   | 'find-exec'
   | 'watch'
-  | 'su-c';
+  | 'su-c'
+  | 'package-runner'
+  | 'git-config';
 
 export interface Invocation {
   id: number;
@@ -41,6 +44,11 @@ export interface Invocation {
   dynamicArgs: boolean;
   /** `env -C DIR`: the directory it runs in. */
   chdir?: Word;
+  /**
+   * Run by a package runner (`npx X`, `npm exec X`): the hard denies judge it, the allow lists and
+   * rules judge the runner's own invocation (`npx vitest *`).
+   */
+  runBy?: string;
 }
 
 export interface CommandAnalysis {
@@ -73,6 +81,18 @@ const WRAPPERS: Record<string, Set<string>> = {
   busybox: new Set(),
   caffeinate: new Set(['-t', '-w']),
 };
+
+/** Package runners: the subcommand (if any) that makes them run a package's binary. */
+const PACKAGE_RUNNERS: Record<string, string | undefined> = { npx: undefined, bunx: undefined, pnpx: undefined, npm: 'exec', pnpm: 'dlx', yarn: 'dlx', bun: 'x' };
+const RUNNER_SUBCOMMANDS: Record<string, readonly string[]> = { npm: ['exec', 'x'], pnpm: ['dlx', 'exec'], yarn: ['dlx', 'exec'], bun: ['x'] };
+const RUNNER_WITH_VALUE = new Set(['-p', '--package', '-w', '--workspace', '-C', '--dir', '--prefix']);
+
+/** Programs that run a command given in their arguments, with option grammars omk does not follow. */
+const UNFOLLOWED_RUNNERS = new Set([
+  'flock', 'script', 'strace', 'ltrace', 'chroot', 'unshare', 'nsenter', 'setpriv', 'firejail', 'xvfb-run', 'dbus-run-session',
+  'numactl', 'prlimit', 'cgexec', 'taskset', 'chrt', 'sg', 'parallel', 'expect', 'daemonize', 'start-stop-daemon', 'tsp',
+  'systemd-run', 'at', 'batch', 'ssh-agent', 'dtach', 'tmux', 'screen',
+]);
 
 export const FIND_FILTERS = new Set(['-name', '-iname', '-path', '-ipath', '-wholename', '-regex', '-iregex', '-type', '-newer', '-mtime', '-mmin', '-size', '-empty', '-user', '-perm']);
 
@@ -132,6 +152,10 @@ function expand(
       for (; i < argv.length; i++) {
         const t = argv[i]!.text;
         if (['-i', '-', '--ignore-environment', '-0', '--null', '-v', '--debug'].includes(t)) continue;
+        if (t === '--') {
+          i++;
+          break;
+        }
         if (t === '-u' || t === '--unset') i++;
         else if (t.startsWith('--unset=')) continue;
         else if (t === '-C' || t === '--chdir') {
@@ -183,6 +207,7 @@ function expand(
   if (SHELLS.has(program)) {
     let i = 1;
     let hasC = false;
+    let readsStdin = false;
     for (; i < argv.length; i++) {
       const t = argv[i]!.text;
       if (t === '--' || t === '-') {
@@ -191,10 +216,24 @@ function expand(
       }
       if (!t.startsWith('-') && !t.startsWith('+')) break;
       if (['-o', '+o', '-O', '+O', '--rcfile', '--init-file'].includes(t)) i++;
-      else if (!t.startsWith('--') && t.slice(1).includes('c')) hasC = true;
+      else {
+        if (!t.startsWith('--') && t.slice(1).includes('c')) hasC = true;
+        if (!t.startsWith('--') && t.slice(1).includes('s')) readsStdin = true;
+      }
     }
     const script = argv[i];
-    if (hasC) {
+    // `-s`, or a script named /dev/stdin: the commands come from stdin whatever else is named.
+    const fromStdin = !hasC && (readsStdin || script?.text === '/dev/stdin' || script?.text === '/proc/self/fd/0');
+    if (fromStdin) {
+      const stdinScript = command.redirects.find((r) => ['<<', '<<-', '<<<'].includes(r.op));
+      if (stdinScript) {
+        const text = stdinScript.op === '<<<' ? stdinScript.target.text : (stdinScript.body ?? '');
+        nested.push({ source: text, origin: 'shell-stdin', dynamic: stdinScript.op === '<<<' && stdinScript.target.dynamic });
+        inv.carrier = true;
+      } else if (command.stage > 0) {
+        out.problems.push(`\`${program}\` reads its commands from a pipe`);
+      }
+    } else if (hasC) {
       if (script) nested.push({ source: script.text, origin: 'shell-c', dynamic: script.dynamic });
       inv.carrier = true;
     } else if (!script) {
@@ -221,7 +260,29 @@ function expand(
     }
   }
 
+  if (UNFOLLOWED_RUNNERS.has(program) && argv.length > 1) {
+    out.problems.push(`\`${program}\` runs a command that is not followed`);
+  }
+  if (program === 'git') gitConfigCommands(argv, nested, out);
+  for (const a of inv.assignments) {
+    const name = a.text.slice(0, a.text.indexOf('='));
+    const value = a.text.slice(a.text.indexOf('=') + 1);
+    if (GIT_COMMAND_VARIABLES.has(name)) nested.push({ source: value, origin: 'git-config', dynamic: a.dynamic });
+    else if (GIT_CONFIG_VARIABLES.test(name)) out.problems.push(`\`${name}\` injects git configuration, which is not followed`);
+  }
+
   out.invocations.push(inv);
+
+  const runner = runnerCommand(argv);
+  if (runner.length > 0) {
+    const before = out.invocations.length;
+    expand(childCommand(command, counter, inv.id), runner, 'package-runner', counter, depth, out);
+    for (const added of out.invocations.slice(before)) added.runBy = program;
+  }
+  if (program === 'git') {
+    const aliased = gitAliasCommand(argv);
+    if (aliased) expand(childCommand(command, counter, inv.id), aliased, 'git-config', counter, depth, out);
+  }
 
   if (program === 'xargs') {
     const withArg = new Set(['-I', '-n', '-P', '-L', '-d', '-E', '-s', '-a', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--max-lines', '--replace']);
@@ -252,6 +313,87 @@ function expand(
     }
     out.invocations.push(...inner.invocations);
   }
+}
+
+/** The package binary and its arguments that `npx X …`, `npm exec X …`, `pnpm dlx X …` run; [] otherwise. */
+function runnerCommand(argv: Word[]): Word[] {
+  const name = basename(argv[0]?.text ?? '');
+  if (!(name in PACKAGE_RUNNERS)) return [];
+  let i = 1;
+  const subs = RUNNER_SUBCOMMANDS[name];
+  if (subs !== undefined) {
+    while (i < argv.length && isOption(argv[i])) i += RUNNER_WITH_VALUE.has(argv[i]!.text) ? 2 : 1;
+    if (!subs.includes(argv[i]?.text ?? '')) return [];
+    i++;
+  }
+  while (i < argv.length && isOption(argv[i])) {
+    const t = argv[i]!.text;
+    if (t === '--') {
+      i++;
+      break;
+    }
+    i += RUNNER_WITH_VALUE.has(t) ? 2 : 1;
+  }
+  return argv.slice(i);
+}
+
+interface GitSetting {
+  key: string;
+  value: Word | undefined;
+}
+
+/** `-c KEY=VALUE` and `--config-env KEY=ENVVAR` before the subcommand, and the subcommand's index. */
+function gitSettings(argv: Word[]): { settings: GitSetting[]; sub: number } {
+  const settings: GitSetting[] = [];
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (!w.text.startsWith('-')) break;
+    if (w.text === '-c' || w.text === '--config-env') {
+      const v = argv[++i];
+      if (v !== undefined) settings.push(split(v, w.text === '-c'));
+    } else if (w.text.startsWith('--config-env=')) {
+      settings.push(split({ ...w, text: w.text.slice('--config-env='.length) }, false));
+    } else if (['-C', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--super-prefix'].includes(w.text)) {
+      i++;
+    }
+  }
+  return { settings, sub: i };
+}
+
+function split(word: Word, literal: boolean): GitSetting {
+  const eq = word.text.indexOf('=');
+  const key = eq === -1 ? word.text : word.text.slice(0, eq);
+  // --config-env takes the value from an environment variable: unknown here.
+  return { key, value: literal ? { ...word, text: eq === -1 ? 'true' : word.text.slice(eq + 1) } : undefined };
+}
+
+/** Shell commands that `git -c` settings make git run, and settings omk cannot follow. */
+function gitConfigCommands(argv: Word[], nested: Array<{ source: string; origin: InvocationOrigin; dynamic: boolean }>, out: CommandAnalysis): void {
+  const { settings, sub } = gitSettings(argv);
+  const subcommand = argv[sub]?.text;
+  for (const { key, value } of settings) {
+    const kind = gitConfigKind(key);
+    if (kind === undefined) continue;
+    if (kind === 'alias' && key.slice(key.indexOf('.') + 1) !== subcommand) continue;
+    if (value === undefined || kind === 'unfollowed') {
+      out.problems.push(`\`git -c ${key}\` changes what git runs or where it goes, which is not followed`);
+    } else if (kind === 'command') {
+      nested.push({ source: value.text.replace(/^!/, ''), origin: 'git-config', dynamic: value.dynamic });
+    } else if (value.text.startsWith('!')) {
+      nested.push({ source: value.text.slice(1), origin: 'git-config', dynamic: value.dynamic });
+    }
+  }
+}
+
+/** `git -c alias.p='push --force' p ARGS` runs `git push --force ARGS`; the argv of that, or undefined. */
+function gitAliasCommand(argv: Word[]): Word[] | undefined {
+  const { settings, sub } = gitSettings(argv);
+  const subcommand = argv[sub]?.text;
+  const alias = settings.find((s) => s.value !== undefined && s.key.toLowerCase() === `alias.${subcommand ?? ''}`.toLowerCase());
+  if (!alias?.value || alias.value.text.startsWith('!')) return undefined;
+  const words = lexShell(alias.value.text).tokens.flatMap((t) => (t.t === 'word' ? [t.word] : []));
+  return [argv[0]!, ...words, ...argv.slice(sub + 1)];
 }
 
 function childCommand(command: SimpleCommand, counter: ParseCounter, parent: number): SimpleCommand {

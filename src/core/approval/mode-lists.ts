@@ -17,7 +17,8 @@ export function notOnList(inspection: CommandInspection, ctx: ApprovalContext, l
       : [...(ctx.replaceDefaultAllow === true ? [] : DEFAULT_ALLOW_COMMANDS), ...ctx.allowCommands];
   const { invocations } = inspection.analysis;
   for (const inv of invocations) {
-    if (inv.carrier) continue;
+    // A package runner's binary is judged through the runner's own words (`npx vitest *`).
+    if (inv.carrier || inv.runBy !== undefined) continue;
     const cwds = inspection.targets.cwdOf.get(inv.id);
     const shown = inv.argv.map((w) => w.text).join(' ') || inv.assignments.map((w) => w.text).join(' ');
     if (cwds === undefined || cwds.some((c) => !isInside(ctx.sessionDir, c))) {

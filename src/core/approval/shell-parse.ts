@@ -117,7 +117,13 @@ export function parseShell(src: string, counter: ParseCounter = newCounter(), de
         continue;
       }
       const atStart = cur.words.length === 0 && cur.assignments.length === 0;
-      if (atStart && !word.quoted && SKIPPED_KEYWORDS.has(word.text)) continue;
+      if (atStart && !word.quoted && SKIPPED_KEYWORDS.has(word.text)) {
+        // bash's `time -p cmd`: the option belongs to the keyword, not to a program called `-p`.
+        if (word.text === 'time') {
+          while (lexed.tokens[i + 1]?.t === 'word' && ['-p', '--'].includes((lexed.tokens[i + 1] as { word: Word }).word.text)) i++;
+        }
+        continue;
+      }
       if (atStart && !word.quoted && (word.text === 'for' || word.text === 'select')) {
         skipRest = true;
         continue;

@@ -65,7 +65,9 @@ export class SqliteOps extends SqliteWrites {
 
   private expire(lease: Lease): void {
     this.q('DELETE FROM leases WHERE goal_id = ? AND task_id = ?').run(lease.goalId, lease.taskId);
-    this.updateTaskStatus(lease, 'queued');
+    // Only a task still held goes back to the queue: one cancelled (or otherwise settled) while its
+    // lease row lingered must not be resurrected.
+    if (this.getTask(lease)?.status === 'leased') this.updateTaskStatus(lease, 'queued');
     this.appendEvent(lease.goalId, 'task.lease_expired', {
       task_id: lease.taskId,
       owner: lease.owner,

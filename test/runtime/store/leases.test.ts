@@ -35,6 +35,17 @@ describe('leases and fencing', () => {
     await store.close();
   });
 
+  it('an expired lease does not re-queue a task that was settled meanwhile', async () => {
+    const { store, clock } = await setup();
+    await store.transaction((tx) => tx.acquireLease(T, 'w1', 10_000));
+    await store.transaction((tx) => tx.updateTaskStatus(T, 'cancelled'));
+    clock.advance(10_000);
+    expect(await store.transaction((tx) => tx.expireLeases())).toEqual([expect.objectContaining({ owner: 'w1' })]);
+    expect((await store.getTask(T))?.status).toBe('cancelled');
+    expect(await store.getLease(T)).toBeUndefined();
+    await store.close();
+  });
+
   it('re-queues an expired lease with an event, then rejects the stale owner', async () => {
     const { store, clock } = await setup();
     await store.transaction((tx) => tx.acquireLease(T, 'w1', 10_000));
