@@ -17,8 +17,7 @@ function timeRun(args: string[], cwd: string): number {
 }
 
 /** Median of per-round ratios, the two commands alternated so machine noise hits both alike. */
-function startupRatio(args: string[]): { value: number; unit: string; omk_ms: number; node_ms: number } {
-  const cwd = mkdtempSync(path.join(tmpdir(), 'omk-bench-startup-'));
+function startupRatio(args: string[], cwd = mkdtempSync(path.join(tmpdir(), 'omk-bench-startup-'))): { value: number; unit: string; omk_ms: number; node_ms: number } {
   timeRun(['-e', '0'], cwd);
   timeRun([BIN, ...args], cwd);
   const ratios: number[] = [];
@@ -37,4 +36,21 @@ function startupRatio(args: string[]): { value: number; unit: string; omk_ms: nu
 export const figures: Figure[] = [
   { name: 'startup.version_ratio', run: () => Promise.resolve(startupRatio(['--version'])) },
   { name: 'startup.doctor_ratio', run: () => Promise.resolve(startupRatio(['doctor', '--json'])) },
+  {
+    // `omk goal status --json` in a repository with one finished goal (built in-process first: 1,000 files,
+    // one task, gate `true`; see bench/goal.bench.ts), against `node -e 0`, alternated.
+    name: 'startup.goal_status_ratio',
+    run: async () => {
+      const { repoWithFinishedGoal } = await import('./goal.bench.js');
+      const repo = await repoWithFinishedGoal();
+      try {
+        const probe = spawnSync(process.execPath, [BIN, 'goal', 'status', '--json'], { cwd: repo.root, env: benchEnv(), encoding: 'utf8' });
+        if (probe.status !== 0) throw new Error(`omk goal status failed (${String(probe.status)}; is dist/ older than src/? npm run bench builds first): ${probe.stderr}`);
+        const shown = (JSON.parse(probe.stdout) as { status: string }).status;
+        return { ...startupRatio(['goal', 'status', '--json'], repo.root), goal_status: shown };
+      } finally {
+        repo.cleanup();
+      }
+    },
+  },
 ];

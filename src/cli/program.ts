@@ -179,6 +179,65 @@ export function buildProgram(
     .option('--from <seq>', 'start at this event number')
     .option('--format <format>', 'text, json or md (default text)')
     .action((ref, opts) => run(async (ctx) => (await import('./commands/goal.js')).goalReplayCommand(ctx, ref, opts)));
+  goal
+    .command('pause')
+    .description('pause a goal from any terminal: its controller stops within a second; omk goal resume continues it')
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('--reason <text>', 'why (recorded)')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal/control.js')).goalPauseCommand(ctx, ref, opts)));
+  goal
+    .command('resume')
+    .description('continue a paused or crashed goal from the store to its verdict (refused while its controller is alive, or once cancelled)')
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('-e, --engine <name>', 'the engine (default: the one the goal started with)')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal/control.js')).goalResumeCommand(ctx, ref, opts)));
+  goal
+    .command('cancel')
+    .description('cancel a goal from any terminal (terminal: it is never run again); a running agent turn is cancelled')
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('--reason <text>', 'why (recorded)')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal/control.js')).goalCancelCommand(ctx, ref, opts)));
+  goal
+    .command('accept')
+    .description('record a human acceptance as evidence and re-derive the proof (it never stands in for missing evidence)')
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .requiredOption('--summary <text>', 'what was accepted, in a sentence')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal-decisions.js')).goalAcceptCommand(ctx, ref, opts)));
+  goal
+    .command('reject')
+    .description('record a human rejection as evidence: the goal becomes not_ready with the reason as a gap')
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .requiredOption('--reason <text>', 'why it is rejected (becomes a known gap)')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal-decisions.js')).goalRejectCommand(ctx, ref, opts)));
+  goal
+    .command('diagnose')
+    .description('no-progress / loop report from the event log: repeated failing signatures, empty diffs, reverted edits')
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal-diagnose.js')).goalDiagnoseCommand(ctx, ref, opts)));
+  goal
+    .command('open-pr')
+    .description("push a goal's integration head (never forced) and open or update its GitHub pull request, with the proof as its body")
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('--dry-run', 'print the title and body and the push that would run; no push, no token, no request')
+    .option('--draft', 'open as a draft (required for a goal that is not ready; default with defaults.policy = "draft-pr")')
+    .option('--remote <name>', 'the git remote to push to (default: delivery.remote, else origin)')
+    .option('--base <branch>', "the pull request's base branch (default: delivery.base, else the goal's base branch)")
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal-delivery.js')).goalOpenPrCommand(ctx, ref, opts)));
+  goal
+    .command('merge')
+    .description("merge a goal's pull request under the merge policy; exit 0 merged, 1 refused (reason recorded), 3 blocked")
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('--policy <policy>', 'manual or gated (default: defaults.merge_policy; disabled always refuses)')
+    .option('--remote <name>', 'the git remote the pull request was pushed to (default: delivery.remote, else origin)')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal-delivery.js')).goalMergeCommand(ctx, ref, opts)));
 
   const events = program.command('events').description('the hash-chained event log');
   events

@@ -11,6 +11,7 @@ export function defaultConfig(): OmkConfig {
     defaults: { engine: 'kimi', max_agents: 1, policy: 'local', merge_policy: 'disabled', approval: 'auto' },
     budget: {},
     approval: {},
+    delivery: {},
     engines: {
       kimi: { protocol: 'acp', command: 'kimi', args: ['acp'] },
       'kimi-wire': { protocol: 'wire', command: 'kimi', args: ['--wire'] },

@@ -75,6 +75,14 @@ export const GATE_SPEC: FieldSpec = table({
   env: { kind: 'string-map' },
 });
 
+export const DELIVERY_SPEC: FieldSpec = table({
+  remote: str(),
+  base: str(),
+  repository: str(),
+  github_api_url: str(),
+  required_checks: { kind: 'string-array' },
+});
+
 export const CONFIG_SCHEMA: FieldSpec = table({
   defaults: table({
     engine: str(),
@@ -89,6 +97,7 @@ export const CONFIG_SCHEMA: FieldSpec = table({
     usd: { kind: 'number', min: 0 },
   }),
   approval: APPROVAL_SPEC,
+  delivery: DELIVERY_SPEC,
   engines: { kind: 'named', of: ENGINE_SPEC },
   gates: { kind: 'named', of: GATE_SPEC },
   worktrees: table({ root: str() }),

@@ -86,6 +86,23 @@ export interface ApprovalConfig {
   prompt_default?: (typeof PROMPT_DEFAULTS)[number];
 }
 
+/**
+ * `[delivery]`: where `omk goal open-pr` / `merge` push and which GitHub repository they talk to
+ * (docs/delivery.md "Delivery from the CLI"). The merge policy stays `defaults.merge_policy`.
+ */
+export interface DeliveryConfig {
+  /** The git remote the integration branch is pushed to (a name, URL or path). @default "origin" */
+  remote?: string;
+  /** The pull request's base branch. @default the goal's base ref, when it is a branch */
+  base?: string;
+  /** `"OWNER/REPO"` on GitHub, for a remote whose URL does not say (a local or mirrored remote). */
+  repository?: string;
+  /** The REST API base URL. @default https://api.github.com (https://HOST/api/v3 for GitHub Enterprise) */
+  github_api_url?: string;
+  /** Check-run names or status contexts that must pass before omk merges. @default [] */
+  required_checks?: string[];
+}
+
 export interface OmkConfig {
   defaults: {
     engine: string;
@@ -100,6 +117,7 @@ export interface OmkConfig {
     usd?: number;
   };
   approval: ApprovalConfig;
+  delivery: DeliveryConfig;
   engines: Record<string, EngineConfig>;
   gates: Record<string, GateConfig>;
   worktrees: { root: string };

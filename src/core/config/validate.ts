@@ -151,7 +151,20 @@ export function validateMerged(values: ConfigTree, sources: ReadonlyMap<string, 
   }
 
   checkApproval(values.approval, report);
+  checkDelivery(values.delivery, report);
   return problems;
+}
+
+/** `delivery.repository` is `OWNER/REPO`; `delivery.github_api_url` is an http(s) URL. */
+function checkDelivery(delivery: unknown, report: (path: string[], expected: string, found: string) => void): void {
+  if (!isTable(delivery)) return;
+  const { repository, github_api_url: api } = delivery;
+  if (typeof repository === 'string' && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+    report(['delivery', 'repository'], 'a GitHub repository as "OWNER/REPO"', JSON.stringify(repository));
+  }
+  if (typeof api === 'string' && !/^https?:\/\/[^\s/]+/.test(api)) {
+    report(['delivery', 'github_api_url'], 'an http(s) URL such as "https://api.github.com"', JSON.stringify(api));
+  }
 }
 
 /** Rules need an action; command patterns must compile (a bad regex would otherwise fail at the first tool call). */

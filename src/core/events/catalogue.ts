@@ -129,6 +129,29 @@ export const EVENT_CATALOGUE = {
   }),
   'task.completed': z.object({ task_id: z.string().min(1), attempts: z.number().int().positive(), commit: z.string().nullable(), tree_sha: z.string() }),
   'task.failed': z.object({ task_id: z.string().min(1), attempts: z.number().int().nonnegative(), reason: z.string() }),
+  /** Control (docs/goals.md "Pause, resume, cancel, crash"): a controller process took charge of the goal. */
+  'goal.controller_started': z.object({ owner: z.string().min(1), pid: z.number().int().nonnegative(), host: z.string(), resumed: z.boolean() }),
+  /** `omk goal pause` from any terminal; the running controller honours it within a second. */
+  'goal.pause_requested': z.object({ by: z.string().min(1), reason: z.string().optional() }),
+  /** `omk goal cancel` from any terminal; cancel is terminal. */
+  'goal.cancel_requested': z.object({ by: z.string().min(1), reason: z.string().optional() }),
+  /** The goal stopped on a pause request: no dispatch until `omk goal resume`. */
+  'goal.paused': z.object({ by: z.string().min(1), reason: z.string().optional() }),
+  /** `omk goal resume`: a controller continues the goal from the store (also after a crash). */
+  'goal.resumed': z.object({ by: z.string().min(1), crashed_controller: z.string().optional() }),
+  /** An attempt stopped by pause, cancel, Ctrl-C or a controller crash: not a failure, not counted against max_retries. */
+  'task.attempt_interrupted': z.object({ task_id: z.string().min(1), attempt: z.number().int().positive(), round: z.number().int().positive(), reason: z.string() }),
+  /** Recovery reset a worktree a crashed or interrupted attempt left behind; what was discarded stays reachable (snapshot tree, commits). */
+  'worktree.recovered': z.object({
+    task_id: z.string().min(1),
+    path: z.string(),
+    head: z.string().nullable(),
+    reset_to: z.string().nullable(),
+    snapshot_tree: z.string().nullable(),
+    dirty_paths: z.array(z.string()),
+    discarded_commits: z.array(z.string()),
+    moved_aside: z.string().nullable(),
+  }),
   /** until-ready: failed tasks were re-queued for another round, with the last proof's gaps as feedback. */
   'goal.round_started': z.object({ round: z.number().int().positive(), requeued: z.array(z.string()), reason: z.string() }),
   'integration.merged': z.object({ task_id: z.string().min(1), source_sha: z.string(), head_sha: z.string() }),
@@ -153,6 +176,40 @@ export const EVENT_CATALOGUE = {
     gaps: z.array(z.string()),
     path: z.string().min(1),
     sha256: z.string(),
+  }),
+  /** `omk goal accept`: a human accepted the goal (evidence for the verdict's rule 5; never a substitute for gates). */
+  'human.accepted': z.object({ by: z.string().min(1), at: z.string().min(1), summary: z.string() }),
+  /** `omk goal reject`: a human rejected the goal; the verdict is not_ready with the reason as a gap until a later accept. */
+  'human.rejected': z.object({ by: z.string().min(1), at: z.string().min(1), reason: z.string() }),
+  /** `omk goal open-pr`: the proof's head was pushed to `branch` and the goal's pull request created or updated. */
+  'delivery.pr_opened': z.object({
+    operation: z.enum(['created', 'updated']),
+    number: z.number().int().positive(),
+    url: z.string(),
+    draft: z.boolean(),
+    head_sha: z.string().min(1),
+    branch: z.string().min(1),
+    base: z.string().min(1),
+    remote: z.string(),
+    verdict: z.string(),
+  }),
+  /** `omk goal merge`: omk merged the goal's pull request at `head_sha` under `policy` (or found it merged already). */
+  'delivery.merged': z.object({
+    number: z.number().int().positive(),
+    url: z.string(),
+    policy: z.string(),
+    head_sha: z.string(),
+    merge_sha: z.string().nullable(),
+    already_merged: z.boolean(),
+    reason: z.string(),
+  }),
+  /** `omk goal merge` declined: the merge policy, verdict, checks, head or PR state said no; `reason` says which. */
+  'delivery.merge_refused': z.object({
+    number: z.number().int().positive().nullable(),
+    url: z.string().nullable(),
+    policy: z.string(),
+    head_sha: z.string().nullable(),
+    reason: z.string(),
   }),
 
   // Chat session (routed requests, workers, refusals, cost).

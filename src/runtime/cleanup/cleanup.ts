@@ -3,6 +3,7 @@
  * Order: leases (one store transaction), then, under the repository's worktree lock, worktrees and
  * then branches. A dry run takes the same decisions without acting on them (docs/cleanup.md).
  */
+import { isProcessAlive } from '../process/pid-alive.js';
 import { listWorktrees, withWorktreeLock } from '../git/index.js';
 import type { GitContext } from '../git/index.js';
 import type { Logger } from '../logger.js';
@@ -43,13 +44,6 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupReport> {
   return report;
 }
 
-/** `kill(pid, 0)`: true when the process exists (EPERM: it exists but is not ours). */
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+
+/** `kill(pid, 0)` plus a zombie check (see runtime/process/pid-alive.ts). */
+export { isProcessAlive };

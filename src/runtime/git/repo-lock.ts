@@ -9,6 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { open, readFile, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { isProcessAlive } from '../process/pid-alive.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { OmkError } from '../../core/errors.js';
 import { gitCommonDir } from './repo.js';
@@ -83,18 +84,9 @@ async function tryAcquire(file: string): Promise<'acquired' | number | undefined
   const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
   // An empty file is a lock being written right now; only a named, dead owner is stale.
   if (!Number.isInteger(owner) || owner <= 0) return undefined;
-  if (owner !== process.pid && !alive(owner)) {
+  if (owner !== process.pid && !isProcessAlive(owner)) {
     await rm(file, { force: true });
     return undefined;
   }
   return owner;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -8,6 +8,11 @@ import type { GoalType } from '../../core/goal/intake/types.js';
 import type { TaskGraph } from '../../core/goal/task-graph/schema.js';
 import type { ProofDocument } from '../../core/proof/proof-schema.js';
 import type { TaskStatus } from '../../core/store/types.js';
+import type { ControllerRecord } from '../../core/store/controllers.js';
+import type { StoreTx } from '../../core/store/store.js';
+import type { ControlRequest } from '../../core/goal/controller/goal-log.js';
+import { OmkError } from '../../core/errors.js';
+import { ControllerSession, controllerAlive, describeController, recordCancel, recordPause, type ControllerHost } from './control.js';
 import { ensureOmkExcluded } from '../config/git-exclude.js';
 import { inspectRepo } from '../gates/inspect-repo.js';
 import type { GoalRuntime, GoalScope } from './context.js';
@@ -44,22 +49,78 @@ const MAX_STEPS = 1000;
  * fails because omk's machinery failed (git, disk) is recorded as `goal.failed` and the goal ends
  * `failed_infra` with a proof saying so; Ctrl-C returns `interrupted` with the store consistent.
  */
-export async function runGoal(rt: GoalRuntime, req: RunGoalRequest): Promise<GoalRunResult> {
+export async function runGoal(rt: GoalRuntime, req: RunGoalRequest, control?: ControlContext): Promise<GoalRunResult> {
   await ensureOmkExcluded(rt.repoRoot, rt.env);
   await rt.store.transaction((tx) => tx.expireLeases());
   const scope = await createGoal(rt, req);
   rt.progress(`goal ${scope.goalId}: ${JSON.stringify(req.request)}`);
-  return drive(scope, req);
+  if (!control) return drive(scope, req);
+  await claimController(scope, control);
+  return driveControlled(scope, req, control, (tx) => tx.appendEvent(scope.goalId, 'goal.controller_started', { owner: rt.owner, pid: control.host.pid, host: control.host.host, resumed: false }));
 }
 
-async function drive(scope: GoalScope, req: RunGoalRequest): Promise<GoalRunResult> {
+/** What a controller needs to be controllable from other processes (pause, cancel) and recoverable (resume). */
+export interface ControlContext {
+  host: ControllerHost;
+  /** Who runs this controller, for events (`user@host (pid N)`). */
+  by: string;
+}
+
+/** Takes charge of the goal in the store; refuses while another controller of it is alive. */
+export async function claimController(scope: GoalScope, control: ControlContext): Promise<ControllerRecord | undefined> {
+  const { rt, goalId } = scope;
+  const claim = await control.host.registry.claim({ goalId, owner: rt.owner, pid: control.host.pid, host: control.host.host }, (c) => controllerAlive(c, control.host, rt.now()));
+  if (!claim.ok) {
+    throw new OmkError('failed', `goal ${goalId} is already being run by a live controller: ${describeController(claim.holder)}`, {
+      hint: `wait for it, or stop it first with omk goal pause ${goalId}`,
+    });
+  }
+  return claim.previous;
+}
+
+/**
+ * Drives the goal while holding it: heartbeat, and pause/cancel requests from any process noticed within
+ * a poll interval. A stop aborts the runtime's signal (agent turn, gates); the stop is then recorded
+ * (`goal.paused` or `goal.cancelled`) and the controller's hold released.
+ */
+export async function driveControlled(scope: GoalScope, req: RunGoalRequest, control: ControlContext, started: (tx: StoreTx) => Promise<unknown>): Promise<GoalRunResult> {
+  const { rt, goalId } = scope;
+  const session = new ControllerSession(rt, control.host, goalId, 0);
+  try {
+    const seq = await rt.store.transaction(async (tx) => {
+      await started(tx);
+      return (await tx.eventHead(goalId)).seq;
+    });
+    session.resetSeen(seq);
+    session.start();
+    const signal = AbortSignal.any([rt.signal, session.signal]);
+    const result = await drive({ ...scope, rt: { ...rt, signal } }, req, (c) => session.request(c));
+    const stop = session.stopReason;
+    if (!stop || result.status !== 'interrupted') return result;
+    if (stop.kind === 'pause') {
+      await rt.store.transaction((tx) => recordPause(tx, goalId, stop.by, stop.reason));
+      return { goalId, status: 'paused', reason: `paused by ${stop.by}${stop.reason ? `: ${stop.reason}` : ''}; continue with omk goal resume ${goalId}` };
+    }
+    if (stop.kind === 'cancel') {
+      await rt.store.transaction((tx) => recordCancel(tx, goalId, stop.by, stop.reason, rt.now()));
+      return { goalId, status: 'cancelled', reason: `cancelled by ${stop.by}${stop.reason ? `: ${stop.reason}` : ''}` };
+    }
+    return { goalId, status: 'interrupted', reason: stop.reason ?? 'another controller took the goal over' };
+  } finally {
+    await session.close();
+  }
+}
+
+export async function drive(scope: GoalScope, req: RunGoalRequest, onControl?: (request: ControlRequest) => void): Promise<GoalRunResult> {
   const { rt, goalId } = scope;
   let intake: IntakeOutcome | undefined;
   let lastProof: ProofDocument | undefined;
   const options = { maxAgents: req.maxAgents, untilReady: req.untilReady, maxRounds: req.maxRounds ?? DEFAULT_MAX_ROUNDS };
   for (let n = 0; n < MAX_STEPS; n++) {
-    if (rt.signal.aborted) return { goalId, status: 'interrupted', reason: 'interrupted; the goal stays as recorded' };
     const log = foldGoalLog(await rt.store.readEvents(goalId));
+    if (log.cancelled) return { goalId, status: 'cancelled', reason: log.cancelled.reason ?? 'cancelled' };
+    if (log.control && onControl) onControl(log.control);
+    if (rt.signal.aborted) return { goalId, status: 'interrupted', reason: 'interrupted; the goal stays as recorded' };
     const graph = log.plan ? await loadTaskGraph(scope) : undefined;
     const statuses = new Map((await rt.store.listTasks(goalId)).map((t) => [t.id, t.status] as const));
     const step = decideNextStep(log, graph, statuses, options);

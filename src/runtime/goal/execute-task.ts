@@ -5,12 +5,13 @@ import { engineFeedback, gateFeedback, noChangesFeedback, outOfScope, scopeFeedb
 import type { Task, TaskGraph } from '../../core/goal/task-graph/schema.js';
 import type { GateSpec } from '../../core/gates/spec.js';
 import type { LeaseClaim, TaskStatus } from '../../core/store/types.js';
-import { commitAll, diffBetween, headSha, resetHard, treeOf, workingTreeChanges } from '../git/index.js';
+import { commitAll, diffBetween, headSha, resetHard, taskBranchName, treeOf, workingTreeChanges } from '../git/index.js';
 import { approverFor } from './approval.js';
 import type { GoalScope } from './context.js';
 import { gitContext } from './context.js';
 import { transcriptFile, writeTextAtomically } from './goal-dir.js';
 import { gateOutputTail, runScopedGates } from './gate-runs.js';
+import { recoverWorktree } from './recover.js';
 import { recordTurnCost } from './turn-cost.js';
 import { openTaskWorktree } from './worktrees.js';
 import path from 'node:path';
@@ -33,7 +34,8 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
   const lease = await rt.store.transaction((tx) => tx.acquireLease(ref, rt.owner, LEASE_TTL_MS));
   if (!lease.ok) return 'not_leased';
   const claim: LeaseClaim = { ...ref, owner: rt.owner, token: lease.lease.token };
-  const attempt = (log.tasks.get(taskId)?.attempts.length ?? 0) + 1;
+  // Numbered by attempts started, so an interrupted attempt's transcript and diff are never overwritten.
+  const attempt = (log.tasks.get(taskId)?.started ?? 0) + 1;
   const round = log.round;
 
   const lost = new AbortController();
@@ -46,12 +48,14 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
   }, LEASE_TTL_MS / 3);
   heartbeat.unref();
 
+  let started: { startSha: string; worktree: string } | undefined;
   try {
     const wt = await openTaskWorktree(scope, taskId, intake.base_sha, attempt);
     const wtGit = { ...gitContext(rt, wt.path), signal };
     await rt.store.transaction((tx) =>
       tx.appendEvent(goalId, 'task.started', { task_id: taskId, attempt, round, owner: rt.owner, token: claim.token, branch: wt.branch, worktree: wt.path, start_sha: wt.head }),
     );
+    started = { startSha: wt.head, worktree: wt.path };
     rt.progress(`task ${taskId}: attempt ${attempt} in ${wt.branch}`);
 
     if (!rt.engine) return await block(scope, claim, 'no engine is configured (defaults.engine or --engine)');
@@ -76,7 +80,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
     });
     if (!outcome.started) return await block(scope, claim, outcome.detail, outcome.kind);
     await recordTurnCost(scope, `task:${taskId}#${attempt}`, outcome, taskId);
-    if (rt.signal.aborted) return await release(scope, claim, 'queued', 'interrupted');
+    if (rt.signal.aborted) return await interrupt(scope, claim, attempt, round, started);
     if (lost.signal.aborted) return 'lease_lost';
 
     // omk, not the agent, decides what the attempt changed.
@@ -120,6 +124,8 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
       result = { outcome: outcome2, commit: head === intake.base_sha ? null : head, tree, feedback, runs: runs.map((r) => r.run_id) };
     }
 
+    if (rt.signal.aborted) return await interrupt(scope, claim, attempt, round, started);
+
     const attemptsThisRound = (log.tasks.get(taskId) ? attemptsInRound(log.tasks.get(taskId)!, round) : 0) + 1;
     const next = afterAttempt(result.outcome, attemptsThisRound, task.max_retries);
     const status: TaskStatus = next === 'done' ? 'done' : next === 'retry' ? 'queued' : 'failed';
@@ -149,6 +155,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
     rt.progress(`task ${taskId}: attempt ${attempt} ${result.outcome}${next === 'retry' ? ', retrying with feedback' : next === 'failed' ? ', no retries left' : ''}`);
     return next;
   } catch (error) {
+    if (rt.signal.aborted) return await interrupt(scope, claim, attempt, round, started);
     // omk's own machinery failed mid-attempt: give the task back rather than hold it until expiry.
     await rt.store.transaction((tx) => tx.releaseLease(claim, 'queued')).catch(() => undefined);
     throw error;
@@ -163,9 +170,23 @@ export function taskGates(task: Task, intake: IntakeFacts, gates: readonly GateS
   return names.map((n) => gates.find((g) => g.name === n)).filter((g): g is GateSpec => g !== undefined);
 }
 
-async function release(scope: GoalScope, claim: LeaseClaim, status: TaskStatus, result: TaskStepResult): Promise<TaskStepResult> {
-  await scope.rt.store.transaction((tx) => tx.releaseLease(claim, status));
-  return result;
+/**
+ * Pause, cancel or Ctrl-C during an attempt: the lease is released with the task back to `queued` and
+ * the attempt recorded as interrupted (not a failure, not counted against max_retries); the worktree is
+ * reset to where the attempt started, what it discards recorded first (`worktree.recovered`).
+ */
+async function interrupt(scope: GoalScope, claim: LeaseClaim, attempt: number, round: number, started: { startSha: string; worktree: string } | undefined): Promise<TaskStepResult> {
+  const reason = scope.rt.signal.reason instanceof Error ? scope.rt.signal.reason.message : ((scope.rt.signal.reason as { kind?: string } | undefined)?.kind ?? 'interrupted');
+  await scope.rt.store.transaction(async (tx) => {
+    const released = await tx.releaseLease(claim, 'queued');
+    if (released.ok && started) await tx.appendEvent(scope.goalId, 'task.attempt_interrupted', { task_id: claim.taskId, attempt, round, reason });
+  });
+  if (started) {
+    await recoverWorktree(scope, { id: claim.taskId, dir: started.worktree, branch: taskBranchName(scope.goalId, claim.taskId), resetTo: started.startSha, baseSha: undefined, attempt }).catch(
+      (error: unknown) => scope.rt.progress(`task ${claim.taskId}: worktree not reset (${String(error)}); resume resets it`),
+    );
+  }
+  return 'interrupted';
 }
 
 /** No agent could start: the task waits (blocked) and the goal says what is missing. */

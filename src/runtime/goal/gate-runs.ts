@@ -42,6 +42,8 @@ export async function runScopedGates(scope: GoalScope, specs: readonly GateSpec[
       breakerScope: rt.repoRoot,
       now: rt.now,
     });
+    // A run cut short by pause, cancel or Ctrl-C is no evidence about the tree: it is not recorded.
+    if (rt.signal.aborted) break;
     const base = `artifacts/gates/${evidence.run_id}`;
     const run: GateRun = {
       run_id: evidence.run_id,

@@ -7,3 +7,7 @@ export { goalDir } from './goal-dir.js';
 export type { GoalDir } from './goal-dir.js';
 export { readGoalState, showJson, statusJson } from './read-model.js';
 export type { GoalState } from './read-model.js';
+export { resumeGoal } from './resume.js';
+export type { ControlContext } from './driver.js';
+export { CONTROL_POLL_MS, CONTROLLER_HEARTBEAT_MS, CONTROLLER_STALE_MS, controllerAlive, describeController, recordCancel, recordPause } from './control.js';
+export type { ControllerHost } from './control.js';

@@ -1,3 +1,4 @@
+import { OmkError } from '../../core/errors.js';
 import type { GoalLog, IntakeFacts } from '../../core/goal/controller/goal-log.js';
 import type { TaskGraph } from '../../core/goal/task-graph/schema.js';
 import type { TaskStatus } from '../../core/store/types.js';
@@ -16,6 +17,7 @@ export async function runBaseline(scope: GoalScope, intake: IntakeFacts): Promis
   const specs = oracleSpecs(scope, intake);
   rt.progress(`baseline: ${specs.length} oracle gate(s) on base ${intake.base_sha.slice(0, 12)}`);
   const runs = await runScopedGates(scope, specs, { root: wt.path, treeSha: tree, scope: 'baseline', taskId: null });
+  throwIfInterrupted(scope);
   await rt.store.transaction(async (tx) => {
     await changeStatus(tx, scope.goalId, 'running');
     await tx.appendEvent(scope.goalId, 'baseline.completed', {
@@ -56,7 +58,13 @@ export async function runIntegration(scope: GoalScope, graph: TaskGraph, intake:
   const head = await headSha(git);
   const tree = await treeOf(git, head);
   await runScopedGates(scope, oracleSpecs(scope, intake), { root: wt.path, treeSha: tree, scope: 'integration', taskId: null });
+  throwIfInterrupted(scope);
   await record(scope, 'integration.completed', { round: log.round, branch: wt.branch, head_sha: head, head_tree: tree, merged });
+}
+
+/** A step stopped by pause, cancel or Ctrl-C records no completion: the resumed controller runs it again. */
+function throwIfInterrupted(scope: GoalScope): void {
+  if (scope.rt.signal.aborted) throw new OmkError('interrupted', 'interrupted');
 }
 
 function oracleSpecs(scope: GoalScope, intake: IntakeFacts) {

@@ -114,6 +114,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX gate_breaker_transitions_gate ON gate_breaker_transitions(scope, gate);
     `,
   },
+  {
+    version: 3,
+    name: 'goal controllers (who drives a goal, with a heartbeat)',
+    sql: `
+      CREATE TABLE goal_controllers (
+        goal_id      TEXT PRIMARY KEY REFERENCES goals(id),
+        owner        TEXT NOT NULL,
+        pid          INTEGER NOT NULL,
+        host         TEXT NOT NULL,
+        started_at   TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema this omk knows. */

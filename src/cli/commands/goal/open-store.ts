@@ -42,7 +42,10 @@ export function exitForStatus(status: string): number {
       return 4;
     case 'failed_infra':
       return 5;
+    case 'paused':
+      return 3;
     case 'interrupted':
+    case 'cancelled':
       return 130;
     default:
       return 1;

@@ -1,14 +1,16 @@
+import { isProcessAlive } from '../../../runtime/process/pid-alive.js';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import { OmkError } from '../../../core/errors.js';
 import { resolveEngine } from '../../../engines/registry/index.js';
 import { loadConfig } from '../../../runtime/config/load-config.js';
 import { loadGates } from '../../../runtime/gates/load-gates.js';
-import { runGoal, type GoalRunResult, type GoalRuntime } from '../../../runtime/goal/index.js';
+import { runGoal, type ControlContext, type GoalRunResult, type GoalRuntime } from '../../../runtime/goal/index.js';
+import type { SqliteStore } from '../../../runtime/store/sqlite-store.js';
 import { writeJson, writeLine, type CliContext } from '../../context.js';
 import { registryEnginePort } from './engine-port.js';
-import { exitForStatus, openGoalStore } from './open-store.js';
+import { exitForStatus, openGoalStore, type RepoPaths } from './open-store.js';
 
 export interface GoalRunOptions {
   engine?: string;
@@ -35,45 +37,71 @@ async function run(ctx: CliContext, request: string, opts: GoalRunOptions, planO
   if (maxAgents > 1) {
     throw new OmkError('usage', '--max-agents above 1 is not supported yet: this omk runs one worker per goal', { hint: 'omit --max-agents (default 1)' });
   }
-  const { config, sources } = await loadConfig({ paths: ctx.paths, env: ctx.env });
   const { store, paths } = await openGoalStore(ctx, true);
   try {
-    const gateSet = await loadGates({ repoRoot: paths.repoRoot, config, sources, env: ctx.env });
-    const spec = resolveEngine(opts.engine ?? config.defaults.engine, config, sources);
-    const progress = (ctx.stderr as { isTTY?: boolean }).isTTY === true || ctx.env.OMK_PROGRESS === '1';
-    const rt: GoalRuntime = {
-      store,
-      repoRoot: paths.repoRoot,
-      goalsDir: paths.goalsDir,
-      worktreesRoot: config.worktrees.root ? path.resolve(paths.repoRoot, config.worktrees.root) : path.join(paths.repoRoot, '.omk', 'worktrees'),
-      env: ctx.env,
-      homeDir: ctx.env.HOME ?? homedir(),
-      config,
-      gates: gateSet.active,
-      engine: registryEnginePort(spec, ctx.env),
-      now: ctx.now,
-      randomHex: () => randomBytes(2).toString('hex'),
-      signal: ctx.signal,
-      progress: progress ? (line) => void ctx.stderr.write(`omk: ${line}\n`) : () => undefined,
-      owner: `controller-${process.pid}-${randomUUID().slice(0, 8)}`,
-    };
-    const gates = opts.gates?.split(',').map((g) => g.trim()).filter(Boolean);
-    const result = await runGoal(rt, {
-      request,
-      maxAgents,
-      untilReady: opts.untilReady === true,
-      planOnly,
-      ...(opts.base ? { base: opts.base } : {}),
-      ...(gates && gates.length > 0 ? { gates } : {}),
-    });
-    print(ctx, result, paths.goalsDir, opts.json === true);
-    return exitForStatus(result.status);
+    const { rt, control } = await goalRuntime(ctx, store, paths, opts.engine);
+    try {
+      const gates = opts.gates?.split(',').map((g) => g.trim()).filter(Boolean);
+      const result = await runGoal(
+        rt,
+        {
+          request,
+          maxAgents,
+          untilReady: opts.untilReady === true,
+          planOnly,
+          ...(opts.base ? { base: opts.base } : {}),
+          ...(gates && gates.length > 0 ? { gates } : {}),
+        },
+        control,
+      );
+      print(ctx, result, paths.goalsDir, opts.json === true);
+      return exitForStatus(result.status);
+    } finally {
+      await control.host.registry.close();
+    }
   } finally {
     await store.close();
   }
 }
 
-function print(ctx: CliContext, result: GoalRunResult, goalsDir: string, json: boolean): void {
+/** The goal runtime over the CLI context, and the controller's hold in the store (close its registry when done). */
+export async function goalRuntime(ctx: CliContext, store: SqliteStore, paths: RepoPaths, engine: string | undefined): Promise<{ rt: GoalRuntime; control: ControlContext }> {
+  const { config, sources } = await loadConfig({ paths: ctx.paths, env: ctx.env });
+  const gateSet = await loadGates({ repoRoot: paths.repoRoot, config, sources, env: ctx.env });
+  const spec = resolveEngine(engine ?? config.defaults.engine, config, sources);
+  const progress = (ctx.stderr as { isTTY?: boolean }).isTTY === true || ctx.env.OMK_PROGRESS === '1';
+  const rt: GoalRuntime = {
+    store,
+    repoRoot: paths.repoRoot,
+    goalsDir: paths.goalsDir,
+    worktreesRoot: config.worktrees.root ? path.resolve(paths.repoRoot, config.worktrees.root) : path.join(paths.repoRoot, '.omk', 'worktrees'),
+    env: ctx.env,
+    homeDir: ctx.env.HOME ?? homedir(),
+    config,
+    gates: gateSet.active,
+    engine: registryEnginePort(spec, ctx.env),
+    now: ctx.now,
+    randomHex: () => randomBytes(2).toString('hex'),
+    signal: ctx.signal,
+    progress: progress ? (line) => void ctx.stderr.write(`omk: ${line}\n`) : () => undefined,
+    owner: `controller-${process.pid}-${randomUUID().slice(0, 8)}`,
+  };
+  return { rt, control: await controlContext(ctx, paths) };
+}
+
+/** This process as a controller: its registry connection, host, pid, and who it acts for. */
+export async function controlContext(ctx: CliContext, paths: RepoPaths): Promise<ControlContext> {
+  const { openControllerRegistry } = await import('../../../runtime/store/sqlite-controllers.js');
+  const registry = await openControllerRegistry({ dbFile: paths.dbFile, now: ctx.now });
+  return { host: { registry, host: hostname(), pid: process.pid, pidAlive: isProcessAlive }, by: whoAmI(ctx) };
+}
+
+/** `user@host (pid N)`: who asked, in control events. */
+export function whoAmI(ctx: CliContext): string {
+  return `${ctx.env.USER ?? ctx.env.USERNAME ?? 'unknown'}@${hostname()} (pid ${process.pid})`;
+}
+
+export function print(ctx: CliContext, result: GoalRunResult, goalsDir: string, json: boolean): void {
   const dir = path.join(goalsDir, result.goalId);
   const proof = result.proof;
   if (json) {

@@ -21,8 +21,12 @@ export interface TaskFacts {
   commit: string | null;
   treeSha: string | null;
   attempts: AttemptFacts[];
-  /** Attempts started (including one still running). */
+  /** Attempts started (including one still running, and interrupted ones): the next attempt is `started + 1`. */
   started: number;
+  /** The attempt started and neither finished nor interrupted yet (after a crash: the one to recover). */
+  running: { attempt: number; round: number; startSha: string; worktree: string; branch: string } | undefined;
+  /** Attempts stopped by pause, cancel, Ctrl-C or a crash; never counted against max_retries. */
+  interrupted: number;
   failureReason?: string;
 }
 
@@ -53,6 +57,19 @@ export interface GoalLog {
   cost: { turns: number; tokensIn: number; tokensOut: number; usd: number };
   lastSeq: number;
   lastTs: string | undefined;
+  /** A pause or cancel request not yet honoured (a cancel outranks a pause). */
+  control: ControlRequest | undefined;
+  /** Set by `goal.paused`, cleared by `goal.resumed`. */
+  paused: boolean;
+  /** `goal.cancelled`: terminal. */
+  cancelled: { reason: string | undefined } | undefined;
+}
+
+export interface ControlRequest {
+  kind: 'pause' | 'cancel';
+  by: string;
+  reason: string | undefined;
+  seq: number;
 }
 
 function payloadOf<T extends EventType>(event: EventEnvelope): EventPayload<T> {
@@ -61,7 +78,7 @@ function payloadOf<T extends EventType>(event: EventEnvelope): EventPayload<T> {
 
 function task(log: GoalLog, id: string): TaskFacts {
   let t = log.tasks.get(id);
-  if (!t) log.tasks.set(id, (t = { id, result: undefined, commit: null, treeSha: null, attempts: [], started: 0 }));
+  if (!t) log.tasks.set(id, (t = { id, result: undefined, commit: null, treeSha: null, attempts: [], started: 0, running: undefined, interrupted: 0 }));
   return t;
 }
 
@@ -91,6 +108,9 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
     cost: { turns: 0, tokensIn: 0, tokensOut: 0, usd: 0 },
     lastSeq: 0,
     lastTs: undefined,
+    control: undefined,
+    paused: false,
+    cancelled: undefined,
   };
   for (const e of events) {
     log.lastSeq = e.seq;
@@ -136,16 +156,48 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
         log.gateRuns.push({ ...payloadOf<'gate.run_recorded'>(e), seq: e.seq });
         break;
       case 'task.started': {
-        const t = task(log, payloadOf<'task.started'>(e).task_id);
+        const p = payloadOf<'task.started'>(e);
+        const t = task(log, p.task_id);
         t.started += 1;
         t.result = undefined;
+        t.running = { attempt: p.attempt, round: p.round, startSha: p.start_sha, worktree: p.worktree, branch: p.branch };
         break;
       }
       case 'task.attempt_finished': {
         const p = payloadOf<'task.attempt_finished'>(e);
-        task(log, p.task_id).attempts.push({ ...p, seq: e.seq, ts: e.ts });
+        const t = task(log, p.task_id);
+        t.attempts.push({ ...p, seq: e.seq, ts: e.ts });
+        t.running = undefined;
         break;
       }
+      case 'task.attempt_interrupted': {
+        const t = task(log, payloadOf<'task.attempt_interrupted'>(e).task_id);
+        t.interrupted += 1;
+        t.running = undefined;
+        break;
+      }
+      case 'goal.pause_requested': {
+        const p = payloadOf<'goal.pause_requested'>(e);
+        if (log.control?.kind !== 'cancel') log.control = { kind: 'pause', by: p.by, reason: p.reason, seq: e.seq };
+        break;
+      }
+      case 'goal.cancel_requested': {
+        const p = payloadOf<'goal.cancel_requested'>(e);
+        log.control = { kind: 'cancel', by: p.by, reason: p.reason, seq: e.seq };
+        break;
+      }
+      case 'goal.paused':
+        log.paused = true;
+        if (log.control?.kind === 'pause') log.control = undefined;
+        break;
+      case 'goal.resumed':
+        log.paused = false;
+        if (log.control?.kind === 'pause') log.control = undefined;
+        break;
+      case 'goal.cancelled':
+        log.cancelled = { reason: payloadOf<'goal.cancelled'>(e).reason };
+        log.control = undefined;
+        break;
       case 'task.completed': {
         const p = payloadOf<'task.completed'>(e);
         const t = task(log, p.task_id);

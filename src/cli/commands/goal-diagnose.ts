@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { diagnoseGoal, loadDiagnosedRuns, renderDiagnosis } from '../../runtime/goal-diagnose/index.js';
+import { writeJson, type CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { openGoalStore } from './goal/open-store.js';
+
+/**
+ * `omk goal diagnose GOAL [--json]`: why a goal is not making progress — per task, its attempts with
+ * their failing gate signatures, empty diffs, repeated signatures and reverted trees; each gate's
+ * history; the stuck reasons; a diagnosis and next steps. Reads only; exit 0 whenever it reports.
+ */
+export async function goalDiagnoseCommand(ctx: CliContext, ref: string, opts: { json?: boolean }): Promise<number> {
+  const { store, paths } = await openGoalStore(ctx, false);
+  try {
+    const goal = await store.resolveGoal(ref);
+    const events = await store.readEvents(goal.id);
+    const runs = await loadDiagnosedRuns(path.join(paths.goalsDir, goal.id), events, paths.repoRoot);
+    const report = diagnoseGoal({ goalId: goal.id, status: goal.status, events, runs });
+    if (opts.json) writeJson(ctx, report);
+    else ctx.stdout.write(renderDiagnosis(report));
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
