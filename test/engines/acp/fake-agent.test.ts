@@ -134,9 +134,18 @@ describe('ACP adapter against the fake ACP agent', () => {
   it('handles kimi-code and codex quirks: step:call ids, UUID request ids, late usage, codex option ids', async () => {
     const cwd = tempRepo();
     const late: AgentEvent[] = [];
+    let lateUsage!: () => void;
+    const lateUsageSeen = new Promise<void>((resolve) => (lateUsage = resolve));
     const { requests, approve } = recordingApprover();
     const session = await track(
-      startFake(cwd, { quirks: 'step_call_ids,uuid_ids,late_usage,codex_option_ids', approve, onOutOfTurnEvent: (e) => late.push(e) }),
+      startFake(cwd, {
+        quirks: 'step_call_ids,uuid_ids,late_usage,codex_option_ids',
+        approve,
+        onOutOfTurnEvent: (e) => {
+          late.push(e);
+          if (e.type === 'usage' && e.context !== undefined) lateUsage();
+        },
+      }),
     );
     const { events, result } = await collect(session.prompt('default scenario'));
     expect(result.stopReason).toBe('end_turn');
@@ -144,7 +153,9 @@ describe('ACP adapter against the fake ACP agent', () => {
     expect(requests).toHaveLength(2);
     const ids = events.filter((e) => e.type === 'tool_call_started').map((e) => (e.type === 'tool_call_started' ? e.callId : ''));
     expect(ids.every((id) => /^\d+:call_\d+$/.test(id))).toBe(true);
-    // The usage_update came after the prompt response: it reaches the out-of-turn listener and the totals.
+    // The usage_update comes after the prompt response: it reaches the out-of-turn listener and the
+    // totals. Wait for it before the next prompt, or on a loaded machine it may land inside that turn.
+    await lateUsageSeen;
     const second = await collect(session.prompt('again'));
     expect(second.result.stopReason).toBe('end_turn');
     expect(late.some((e) => e.type === 'usage' && e.context !== undefined)).toBe(true);
