@@ -137,6 +137,9 @@ export function buildProgram(
     .option('--max-agents <n>', 'workers at once (this omk supports 1)')
     .option('--gates <names>', 'comma-separated gates that decide done (replaces the oracle)')
     .option('--base <ref>', 'the commit to start from (default: HEAD)')
+    .option('--budget-time <duration>', 'running-time limit, e.g. 2h or 1h30m (default: budget.time)')
+    .option('--budget-tokens <n>', 'token limit, e.g. 500k or 2M (default: budget.tokens)')
+    .option('--budget-usd <x>', 'USD limit, e.g. 5 or 0.25 (default: budget.usd)')
     .option('--json', 'machine-readable output')
     .action((text, opts) => run(async (ctx) => (await import('./commands/goal/run.js')).goalRunCommand(ctx, text, opts)));
   goal
@@ -180,6 +183,22 @@ export function buildProgram(
     .option('--format <format>', 'text, json or md (default text)')
     .action((ref, opts) => run(async (ctx) => (await import('./commands/goal.js')).goalReplayCommand(ctx, ref, opts)));
   goal
+    .command('budget')
+    .description("a goal's budget: limits, used, reserved and remaining per dimension (time, tokens, usd)")
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal-budget.js')).goalBudgetCommand(ctx, ref, opts)));
+  goal
+    .command('budget-add')
+    .description("raise a goal's budget (each limit to max(limit, used) + amount); a goal that needs more budget resumes to its verdict")
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('--time <duration>', 'more running time, e.g. 30m')
+    .option('--tokens <n>', 'more tokens, e.g. 500k')
+    .option('--usd <x>', 'more dollars, e.g. 2.50')
+    .option('-e, --engine <name>', 'the engine when it resumes (default: the one the goal started with)')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal-budget.js')).goalBudgetAddCommand(ctx, ref, opts)));
+  goal
     .command('pause')
     .description('pause a goal from any terminal: its controller stops within a second; omk goal resume continues it')
     .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
@@ -220,6 +239,14 @@ export function buildProgram(
     .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
     .option('--json', 'machine-readable output')
     .action((ref, opts) => run(async (ctx) => (await import('./commands/goal-diagnose.js')).goalDiagnoseCommand(ctx, ref, opts)));
+  goal
+    .command('watch')
+    .description("follow a goal's events live until it reaches a verdict (exit as `goal run` would), or Ctrl-C (130)")
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('--from <seq>', 'start at this event number (default 1: the whole timeline, then new events)')
+    .option('--interval <ms>', 'poll interval in milliseconds (default 250)')
+    .option('--json', 'one JSON object per event line')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal-watch.js')).goalWatchCommand(ctx, ref, opts)));
   goal
     .command('open-pr')
     .description("push a goal's integration head (never forced) and open or update its GitHub pull request, with the proof as its body")

@@ -153,6 +153,21 @@ export const EVENT_CATALOGUE = {
     moved_aside: z.string().nullable(),
   }),
   /** until-ready: failed tasks were re-queued for another round, with the last proof's gaps as feedback. */
+  /** The goal's budget limits (docs/budgets.md); null members are unlimited. Recorded only when a limit is set. */
+  'budget.set': z.object({
+    limits: z.object({ time_ms: z.number().int().nonnegative().nullable(), tokens: z.number().int().nonnegative().nullable(), usd_micros: z.number().int().nonnegative().nullable() }),
+    source: z.string(),
+  }),
+  /** `omk goal budget-add`: limits raised (each to max(limit, used) + amount). */
+  'budget.extended': z.object({
+    by: z.string(),
+    extensions: z.array(z.object({ dimension: z.enum(['time', 'tokens', 'usd']), from: z.number(), to: z.number(), text: z.string() })),
+    limits: z.object({ time_ms: z.number().int().nonnegative().nullable(), tokens: z.number().int().nonnegative().nullable(), usd_micros: z.number().int().nonnegative().nullable() }),
+  }),
+  /** The goal's running time so far (counted only while a controller runs), stored after each agent turn. */
+  'budget.checkpoint': z.object({ time_ms: z.number().int().nonnegative() }),
+  /** A spawn was refused: the budget left is less than one estimated turn. The goal stops as needs_more_budget. */
+  'budget.exhausted': z.object({ dimension: z.enum(['time', 'tokens', 'usd']), detail: z.string(), role: z.string(), time_ms: z.number().int().nonnegative() }),
   'goal.round_started': z.object({ round: z.number().int().positive(), requeued: z.array(z.string()), reason: z.string() }),
   'integration.merged': z.object({ task_id: z.string().min(1), source_sha: z.string(), head_sha: z.string() }),
   'integration.conflicted': z.object({ task_id: z.string().min(1), paths: z.array(z.string()) }),

@@ -3,6 +3,7 @@ import type { EventPayload, EventType } from '../../core/events/catalogue.js';
 import type { GateSpec } from '../../core/gates/spec.js';
 import type { Store, StoreTx } from '../../core/store/store.js';
 import type { GitContext } from '../git/index.js';
+import type { GoalBudget } from './budget.js';
 import type { EnginePort } from './engine-port.js';
 import { goalDir, type GoalDir } from './goal-dir.js';
 
@@ -36,6 +37,8 @@ export interface GoalScope {
   rt: GoalRuntime;
   goalId: string;
   dir: GoalDir;
+  /** Set while a controller drives the goal: admits and reconciles agent turns against the budget. */
+  budget?: GoalBudget;
 }
 
 export function scopeOf(rt: GoalRuntime, goalId: string): GoalScope {

@@ -17,6 +17,7 @@ import { ensureOmkExcluded } from '../config/git-exclude.js';
 import { inspectRepo } from '../gates/inspect-repo.js';
 import type { GoalRuntime, GoalScope } from './context.js';
 import { record } from './context.js';
+import { BudgetRefusedError, GoalBudget } from './budget.js';
 import { executeTaskAttempt } from './execute-task.js';
 import { createGoal, runIntake, type GoalRequest, type IntakeOutcome } from './intake.js';
 import { runBaseline, runIntegration } from './integrate.js';
@@ -112,6 +113,16 @@ export async function driveControlled(scope: GoalScope, req: RunGoalRequest, con
 }
 
 export async function drive(scope: GoalScope, req: RunGoalRequest, onControl?: (request: ControlRequest) => void): Promise<GoalRunResult> {
+  // Time counts against the budget only while a controller drives the goal.
+  const budget = await GoalBudget.open(scope);
+  try {
+    return await driveSteps({ ...scope, budget }, req, onControl);
+  } finally {
+    await budget.stop().catch(() => undefined);
+  }
+}
+
+async function driveSteps(scope: GoalScope, req: RunGoalRequest, onControl?: (request: ControlRequest) => void): Promise<GoalRunResult> {
   const { rt, goalId } = scope;
   let intake: IntakeOutcome | undefined;
   let lastProof: ProofDocument | undefined;
@@ -133,6 +144,8 @@ export async function drive(scope: GoalScope, req: RunGoalRequest, onControl?: (
       if (outcome?.interrupted) return { goalId, status: 'interrupted', reason: 'interrupted during a task; it was put back in the queue' };
       if (outcome?.stop) return { goalId, status: 'running', reason: outcome.stop };
     } catch (error) {
+      // The budget refused an agent turn (recorded as budget.exhausted): the next step is the proof.
+      if (error instanceof BudgetRefusedError) continue;
       if (rt.signal.aborted || (isOmkError(error) && error.code === 'interrupted')) {
         return { goalId, status: 'interrupted', reason: 'interrupted; the goal stays as recorded' };
       }

@@ -31,6 +31,8 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
   const { rt, goalId } = scope;
   const task = graph.tasks.find((t) => t.id === taskId)!;
   const ref = { goalId, taskId };
+  // Before anything is held: a refused spawn leaves the task queued (BudgetRefusedError).
+  const ticket = rt.engine ? await scope.budget?.admit('executor', taskId) : undefined;
   const lease = await rt.store.transaction((tx) => tx.acquireLease(ref, rt.owner, LEASE_TTL_MS));
   if (!lease.ok) return 'not_leased';
   const claim: LeaseClaim = { ...ref, owner: rt.owner, token: lease.lease.token };
@@ -80,6 +82,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
     });
     if (!outcome.started) return await block(scope, claim, outcome.detail, outcome.kind);
     await recordTurnCost(scope, `task:${taskId}#${attempt}`, outcome, taskId);
+    await scope.budget?.settle(ticket, outcome);
     if (rt.signal.aborted) return await interrupt(scope, claim, attempt, round, started);
     if (lost.signal.aborted) return 'lease_lost';
 

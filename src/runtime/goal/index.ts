@@ -11,3 +11,4 @@ export { resumeGoal } from './resume.js';
 export type { ControlContext } from './driver.js';
 export { CONTROL_POLL_MS, CONTROLLER_HEARTBEAT_MS, CONTROLLER_STALE_MS, controllerAlive, describeController, recordCancel, recordPause } from './control.js';
 export type { ControllerHost } from './control.js';
+export { extendGoalBudget, storedBudgetState } from './budget.js';

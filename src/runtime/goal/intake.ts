@@ -1,3 +1,4 @@
+import type { BudgetLimits } from '../../core/budget/index.js';
 import { OmkError } from '../../core/errors.js';
 import { intakeRepoFacts } from '../../core/goal/controller/repo-facts.js';
 import { assessIntake } from '../../core/goal/intake/intake.js';
@@ -18,6 +19,8 @@ export interface GoalRequest {
   gates?: readonly string[];
   maxAgents: number;
   untilReady: boolean;
+  /** Budget limits (flags over config `[budget]`); recorded as `budget.set` when any is set. */
+  budget?: { limits: BudgetLimits; source: string };
 }
 
 /** Creates the goal row, its `goal.created` event and goal.json. Unknown `--gates` names are a usage error before anything is written. */
@@ -33,6 +36,10 @@ export async function createGoal(rt: GoalRuntime, req: GoalRequest): Promise<Goa
   await rt.store.transaction(async (tx) => {
     await tx.createGoal({ id: goalId, prompt: req.request });
     await tx.appendEvent(goalId, 'goal.created', { goal_id: goalId, prompt: req.request });
+    const limits = req.budget?.limits;
+    if (req.budget && limits && (limits.time_ms !== null || limits.tokens !== null || limits.usd_micros !== null)) {
+      await tx.appendEvent(goalId, 'budget.set', { limits, source: req.budget.source });
+    }
   });
   await writeGoalJson(scope, req, undefined, undefined);
   return scope;

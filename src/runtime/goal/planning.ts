@@ -43,6 +43,7 @@ export async function runPlanning(scope: GoalScope, intake: IntakeResult, repo: 
     for (let ask = 1; ask <= maxAsks && !graph; ask++) {
       asks = ask;
       rt.progress(`planning: asking ${rt.engine.name} for a task graph (ask ${ask} of ${maxAsks})`);
+      const ticket = await scope.budget?.admit('planner', '_planner');
       const outcome = await rt.engine.runTurn({
         role: 'planner',
         cwd: rt.repoRoot,
@@ -54,6 +55,7 @@ export async function runPlanning(scope: GoalScope, intake: IntakeResult, repo: 
         onActivity: (line) => rt.progress(`planner: ${line}`),
       });
       await recordTurnCost(scope, 'planner', outcome);
+      await scope.budget?.settle(ticket, outcome);
       if (!outcome.started) {
         lastProblem = `the planner engine could not start: ${outcome.detail}`;
         break;

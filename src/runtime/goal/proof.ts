@@ -60,6 +60,7 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
   }
 
   const cost = await rt.store.costTotal(goalId);
+  const budget = await scope.budget?.evidence();
   const evidence: Omit<Evidence, 'artifacts' | 'events'> = {
     goal: { id: goalId, request: log.prompt ?? goal?.prompt ?? '', lifecycle: goal?.status ?? 'running', reason: null },
     base: { ref: intake.base_ref, sha: intake.base_sha },
@@ -68,7 +69,7 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
     gates: runs,
     tasks,
     reviews: await reviewsFor(scope, log, head?.sha, intake.type === 'performance'),
-    budget: {
+    budget: budget ?? {
       limits: { time_ms: null, tokens: null, usd: null },
       used: { time_ms: Math.max(0, rt.now().getTime() - Date.parse(goal?.createdAt ?? rt.now().toISOString())), tokens: cost.tokensIn + cost.tokensOut, usd: cost.usd },
       reserved: { time_ms: 0, tokens: 0, usd: 0 },

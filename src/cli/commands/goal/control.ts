@@ -91,7 +91,7 @@ export async function goalResumeCommand(ctx: CliContext, ref: string, opts: { en
 }
 
 /** The engine the goal's intake recorded, so a resume drives the same one unless told otherwise. */
-async function recordedEngine(store: SqliteStore, goalId: string): Promise<string | undefined> {
+export async function recordedEngine(store: SqliteStore, goalId: string): Promise<string | undefined> {
   const events = await store.readEvents(goalId);
   const intake = events.find((e) => e.type === 'goal.intake_assessed');
   const engine = (intake?.payload as { engine?: string } | undefined)?.engine;

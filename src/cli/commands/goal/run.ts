@@ -2,6 +2,8 @@ import { isProcessAlive } from '../../../runtime/process/pid-alive.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
+import { parseBudgetLimits, type BudgetLimits } from '../../../core/budget/index.js';
+import type { OmkConfig } from '../../../core/config/types.js';
 import { OmkError } from '../../../core/errors.js';
 import { resolveEngine } from '../../../engines/registry/index.js';
 import { loadConfig } from '../../../runtime/config/load-config.js';
@@ -19,6 +21,9 @@ export interface GoalRunOptions {
   gates?: string;
   base?: string;
   json?: boolean;
+  budgetTime?: string;
+  budgetTokens?: string;
+  budgetUsd?: string;
 }
 
 /** `omk goal run "GOAL"`: intake → plan → baseline → execute → integrate → review → proof; exit status from the verdict. */
@@ -37,10 +42,13 @@ async function run(ctx: CliContext, request: string, opts: GoalRunOptions, planO
   if (maxAgents > 1) {
     throw new OmkError('usage', '--max-agents above 1 is not supported yet: this omk runs one worker per goal', { hint: 'omit --max-agents (default 1)' });
   }
+  // Flags are checked before anything is written.
+  const flags = parseBudgetLimits({ time: opts.budgetTime, tokens: opts.budgetTokens, usd: opts.budgetUsd });
   const { store, paths } = await openGoalStore(ctx, true);
   try {
-    const { rt, control } = await goalRuntime(ctx, store, paths, opts.engine);
+    const { rt, control, config } = await goalRuntime(ctx, store, paths, opts.engine);
     try {
+      const budget = goalBudgetLimits(flags, config.budget, opts);
       const gates = opts.gates?.split(',').map((g) => g.trim()).filter(Boolean);
       const result = await runGoal(
         rt,
@@ -49,6 +57,7 @@ async function run(ctx: CliContext, request: string, opts: GoalRunOptions, planO
           maxAgents,
           untilReady: opts.untilReady === true,
           planOnly,
+          ...(budget ? { budget } : {}),
           ...(opts.base ? { base: opts.base } : {}),
           ...(gates && gates.length > 0 ? { gates } : {}),
         },
@@ -64,8 +73,27 @@ async function run(ctx: CliContext, request: string, opts: GoalRunOptions, planO
   }
 }
 
+/** Each dimension from its `--budget-*` flag, else from config `[budget]`; undefined when nothing is limited. */
+function goalBudgetLimits(flags: BudgetLimits, config: OmkConfig['budget'], opts: GoalRunOptions): { limits: BudgetLimits; source: string } | undefined {
+  const fromConfig = parseBudgetLimits({ time: config.time, tokens: config.tokens, usd: config.usd }, { time: 'budget.time', tokens: 'budget.tokens', usd: 'budget.usd' }, 'config_invalid');
+  const limits: BudgetLimits = {
+    time_ms: opts.budgetTime !== undefined ? flags.time_ms : fromConfig.time_ms,
+    tokens: opts.budgetTokens !== undefined ? flags.tokens : fromConfig.tokens,
+    usd_micros: opts.budgetUsd !== undefined ? flags.usd_micros : fromConfig.usd_micros,
+  };
+  if (limits.time_ms === null && limits.tokens === null && limits.usd_micros === null) return undefined;
+  const fromFlags = opts.budgetTime !== undefined || opts.budgetTokens !== undefined || opts.budgetUsd !== undefined;
+  const fromConf = config.time !== undefined || config.tokens !== undefined || config.usd !== undefined;
+  return { limits, source: fromFlags && fromConf ? 'flags and config' : fromFlags ? 'flags' : 'config' };
+}
+
 /** The goal runtime over the CLI context, and the controller's hold in the store (close its registry when done). */
-export async function goalRuntime(ctx: CliContext, store: SqliteStore, paths: RepoPaths, engine: string | undefined): Promise<{ rt: GoalRuntime; control: ControlContext }> {
+export async function goalRuntime(
+  ctx: CliContext,
+  store: SqliteStore,
+  paths: RepoPaths,
+  engine: string | undefined,
+): Promise<{ rt: GoalRuntime; control: ControlContext; config: OmkConfig }> {
   const { config, sources } = await loadConfig({ paths: ctx.paths, env: ctx.env });
   const gateSet = await loadGates({ repoRoot: paths.repoRoot, config, sources, env: ctx.env });
   const spec = resolveEngine(engine ?? config.defaults.engine, config, sources);
@@ -86,7 +114,7 @@ export async function goalRuntime(ctx: CliContext, store: SqliteStore, paths: Re
     progress: progress ? (line) => void ctx.stderr.write(`omk: ${line}\n`) : () => undefined,
     owner: `controller-${process.pid}-${randomUUID().slice(0, 8)}`,
   };
-  return { rt, control: await controlContext(ctx, paths) };
+  return { rt, control: await controlContext(ctx, paths), config };
 }
 
 /** This process as a controller: its registry connection, host, pid, and who it acts for. */

@@ -1,5 +1,7 @@
 import type { EventPayload, EventType } from '../../events/catalogue.js';
 import type { EventEnvelope } from '../../events/envelope.js';
+import { usdToMicros } from '../../budget/money.js';
+import type { BudgetLimits } from '../../budget/state.js';
 
 /**
  * A goal's state as its own event log tells it. The controller keeps nothing else: the store's
@@ -12,7 +14,7 @@ export type GateRunFacts = EventPayload<'gate.run_recorded'> & { seq: number };
 export type AttemptFacts = EventPayload<'task.attempt_finished'> & { seq: number; ts: string };
 export type IntegrationFacts = EventPayload<'integration.completed'>;
 export type ReviewFacts = EventPayload<'review.completed'>;
-export type ProofFacts = EventPayload<'proof.written'> & { ts: string };
+export type ProofFacts = EventPayload<'proof.written'> & { ts: string; seq: number };
 
 export interface TaskFacts {
   id: string;
@@ -63,6 +65,25 @@ export interface GoalLog {
   paused: boolean;
   /** `goal.cancelled`: terminal. */
   cancelled: { reason: string | undefined } | undefined;
+  budget: BudgetFacts;
+}
+
+/** The budget as the log tells it (docs/budgets.md): limits, usage from `cost.recorded`, running time from checkpoints. */
+export interface BudgetFacts {
+  /** Null until `budget.set`: the goal has no limits. */
+  limits: BudgetLimits | null;
+  tokensIn: number;
+  tokensOut: number;
+  /** Exact: each `cost.recorded` rounded to micro-dollars once. */
+  usdMicros: number;
+  /** Running time at the last checkpoint (or exhaustion). */
+  timeMs: number;
+  /** Each agent turn's cost, oldest first, for estimates. */
+  samples: Array<{ source: string; tokens: number; usd_micros: number }>;
+  /** A refused spawn not yet answered by `budget.extended`. */
+  exhausted: { dimension: 'time' | 'tokens' | 'usd'; detail: string; seq: number } | undefined;
+  /** Seq of the last `budget.extended` (0 when none): proofs before it are stale. */
+  extendedSeq: number;
 }
 
 export interface ControlRequest {
@@ -111,6 +132,7 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
     control: undefined,
     paused: false,
     cancelled: undefined,
+    budget: { limits: null, tokensIn: 0, tokensOut: 0, usdMicros: 0, timeMs: 0, samples: [], exhausted: undefined, extendedSeq: 0 },
   };
   for (const e of events) {
     log.lastSeq = e.seq;
@@ -233,7 +255,7 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
         log.review = payloadOf<'review.completed'>(e);
         break;
       case 'proof.written':
-        log.proofs.push({ ...payloadOf<'proof.written'>(e), ts: e.ts });
+        log.proofs.push({ ...payloadOf<'proof.written'>(e), ts: e.ts, seq: e.seq });
         break;
       case 'cost.recorded': {
         const p = payloadOf<'cost.recorded'>(e);
@@ -241,6 +263,28 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
         log.cost.tokensIn += p.tokens_in;
         log.cost.tokensOut += p.tokens_out;
         log.cost.usd += p.usd;
+        const micros = usdToMicros(p.usd);
+        log.budget.tokensIn += p.tokens_in;
+        log.budget.tokensOut += p.tokens_out;
+        log.budget.usdMicros += micros;
+        log.budget.samples.push({ source: p.source, tokens: p.tokens_in + p.tokens_out, usd_micros: micros });
+        break;
+      }
+      case 'budget.set':
+        log.budget.limits = { ...payloadOf<'budget.set'>(e).limits };
+        break;
+      case 'budget.extended':
+        log.budget.limits = { ...payloadOf<'budget.extended'>(e).limits };
+        log.budget.exhausted = undefined;
+        log.budget.extendedSeq = e.seq;
+        break;
+      case 'budget.checkpoint':
+        log.budget.timeMs = Math.max(log.budget.timeMs, payloadOf<'budget.checkpoint'>(e).time_ms);
+        break;
+      case 'budget.exhausted': {
+        const p = payloadOf<'budget.exhausted'>(e);
+        log.budget.timeMs = Math.max(log.budget.timeMs, p.time_ms);
+        log.budget.exhausted = { dimension: p.dimension, detail: p.detail, seq: e.seq };
         break;
       }
       default:

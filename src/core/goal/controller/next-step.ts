@@ -39,11 +39,13 @@ export function decideNextStep(
   options: ControllerOptions,
 ): NextStep {
   if (!log.intake) return { kind: 'intake' };
-  const provedThisRound = log.proofs.some((p) => p.round === log.round);
+  // A proof written before more budget was added answers a goal that has since moved on.
+  const provedThisRound = log.proofs.some((p) => p.round === log.round && p.seq > log.budget.extendedSeq);
   const last = latestProof(log);
 
   // Nothing can move until a human, an engine or omk's own machinery is fixed: say so in a proof.
-  const stopped = !log.intake.testable || log.questions.length > 0 || log.externalBlockers.length > 0 || log.infraFailures.length > 0;
+  const stopped =
+    !log.intake.testable || log.questions.length > 0 || log.externalBlockers.length > 0 || log.infraFailures.length > 0 || log.budget.exhausted !== undefined;
   if (stopped) {
     if (!provedThisRound) return { kind: 'prove' };
     return { kind: 'finish', status: last!.status, reason: last!.readiness };
