@@ -6,6 +6,9 @@ import { claimController, driveControlled, type ControlContext, type GoalRunResu
 import { readTextIfExists } from './goal-dir.js';
 import { recoverGoal } from './recover.js';
 import { changeStatus } from './status.js';
+import { stopProcessesUnder } from '../process/stop-leftovers.js';
+import { refComponent } from '../git/index.js';
+import path from 'node:path';
 
 /** Statuses a resumed controller turns back into `running`; a verdict status stays (the controller finishes at once). */
 const RESUMABLE = new Set(['created', 'planning', 'running', 'paused']);
@@ -28,6 +31,11 @@ export async function resumeGoal(rt: GoalRuntime, goalId: string, control: Contr
   const scope = scopeOf(rt, goalId);
   const previous = await claimController(scope, control);
   rt.progress(`goal ${goalId}: resuming (${goal.status})${previous ? `; the controller pid ${previous.pid} on ${previous.host} is gone` : ''}`);
+  if (previous) {
+    // A controller killed outright could not stop its gates and agents; they must not race the resume.
+    const leftovers = stopProcessesUnder(path.join(rt.worktreesRoot, refComponent(goalId)));
+    if (leftovers.length > 0) rt.progress(`recovery: stopped ${leftovers.length} process(es) the crashed controller left running`);
+  }
   for (const note of await recoverGoal(scope, before)) rt.progress(`recovery: ${note}`);
 
   const options = await recordedOptions(scope.dir.goalJson);

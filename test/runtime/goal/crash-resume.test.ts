@@ -8,8 +8,7 @@ type Server = Awaited<ReturnType<typeof startModelServer>>;
 
 /**
  * Moments to kill at: 8 in the default suite, `OMK_CRASH_MOMENTS=20` for the full check (each moment is
- * a whole run + resume, ~5 s on two cores). OMK_CRASH_SEED reproduces a run. One failure was seen once at
- * 20 moments under full-suite load (seed 32016) and did not reproduce alone; see docs/goals.md.
+ * a whole run + resume, ~5 s on two cores). OMK_CRASH_SEED reproduces a run; see docs/goals.md.
  */
 const MOMENTS = Number(process.env.OMK_CRASH_MOMENTS ?? 8);
 const SEED = Number(process.env.OMK_CRASH_SEED ?? Date.now() % 100_000);
