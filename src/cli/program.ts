@@ -140,6 +140,7 @@ export function buildProgram(
     .option('--budget-time <duration>', 'running-time limit, e.g. 2h or 1h30m (default: budget.time)')
     .option('--budget-tokens <n>', 'token limit, e.g. 500k or 2M (default: budget.tokens)')
     .option('--budget-usd <x>', 'USD limit, e.g. 5 or 0.25 (default: budget.usd)')
+    .option('--detach', 'run the controller in the background; print the goal id and exit (follow with omk goal watch)')
     .option('--json', 'machine-readable output')
     .action((text, opts) => run(async (ctx) => (await import('./commands/goal/run.js')).goalRunCommand(ctx, text, opts)));
   goal

@@ -21,6 +21,8 @@ export interface GoalRequest {
   untilReady: boolean;
   /** Budget limits (flags over config `[budget]`); recorded as `budget.set` when any is set. */
   budget?: { limits: BudgetLimits; source: string };
+  /** A goal id chosen in advance (`goal run --detach` names the goal before its controller starts). */
+  goalId?: string;
 }
 
 /** Creates the goal row, its `goal.created` event and goal.json. Unknown `--gates` names are a usage error before anything is written. */
@@ -31,7 +33,7 @@ export async function createGoal(rt: GoalRuntime, req: GoalRequest): Promise<Goa
   if (unknown.length > 0) {
     throw new OmkError('usage', `unknown gate(s): ${unknown.join(', ')}`, { hint: `configured or detected gates here: ${[...known].join(', ') || 'none'} (omk gates list)` });
   }
-  const goalId = newGoalId(rt.now(), rt.randomHex());
+  const goalId = req.goalId ?? newGoalId(rt.now(), rt.randomHex());
   const scope = scopeOf(rt, goalId);
   await rt.store.transaction(async (tx) => {
     await tx.createGoal({ id: goalId, prompt: req.request });

@@ -11,6 +11,7 @@ import { loadGates } from '../../../runtime/gates/load-gates.js';
 import { runGoal, type ControlContext, type GoalRunResult, type GoalRuntime } from '../../../runtime/goal/index.js';
 import type { SqliteStore } from '../../../runtime/store/sqlite-store.js';
 import { writeJson, writeLine, type CliContext } from '../../context.js';
+import { detachedGoalId, goalRunDetached } from './detach.js';
 import { registryEnginePort } from './engine-port.js';
 import { exitForStatus, openGoalStore, type RepoPaths } from './open-store.js';
 
@@ -24,6 +25,8 @@ export interface GoalRunOptions {
   budgetTime?: string;
   budgetTokens?: string;
   budgetUsd?: string;
+  /** Run the controller as a detached background process; print the goal id and return. */
+  detach?: boolean;
 }
 
 /** `omk goal run "GOAL"`: intake → plan → baseline → execute → integrate → review → proof; exit status from the verdict. */
@@ -44,6 +47,8 @@ async function run(ctx: CliContext, request: string, opts: GoalRunOptions, planO
   }
   // Flags are checked before anything is written.
   const flags = parseBudgetLimits({ time: opts.budgetTime, tokens: opts.budgetTokens, usd: opts.budgetUsd });
+  if (opts.detach === true && !planOnly) return goalRunDetached(ctx, request, opts);
+  const goalId = planOnly ? undefined : detachedGoalId(ctx);
   const { store, paths } = await openGoalStore(ctx, true);
   try {
     const { rt, control, config } = await goalRuntime(ctx, store, paths, opts.engine);
@@ -58,6 +63,7 @@ async function run(ctx: CliContext, request: string, opts: GoalRunOptions, planO
           untilReady: opts.untilReady === true,
           planOnly,
           ...(budget ? { budget } : {}),
+          ...(goalId ? { goalId } : {}),
           ...(opts.base ? { base: opts.base } : {}),
           ...(gates && gates.length > 0 ? { gates } : {}),
         },
