@@ -168,6 +168,13 @@ export const EVENT_CATALOGUE = {
   'budget.checkpoint': z.object({ time_ms: z.number().int().nonnegative() }),
   /** A spawn was refused: the budget left is less than one estimated turn. The goal stops as needs_more_budget. */
   'budget.exhausted': z.object({ dimension: z.enum(['time', 'tokens', 'usd']), detail: z.string(), role: z.string(), time_ms: z.number().int().nonnegative() }),
+  /** No-progress detection (docs/no-progress.md) found a task stalled: it gets no more attempts and the goal stops not_ready. */
+  'goal.stalled': z.object({
+    round: z.number().int().positive(),
+    task_id: z.string().min(1),
+    findings: z.array(z.object({ kind: z.string(), task_id: z.string(), attempts: z.array(z.number().int().positive()), message: z.string() })),
+    diagnosis: z.string(),
+  }),
   'goal.round_started': z.object({ round: z.number().int().positive(), requeued: z.array(z.string()), reason: z.string() }),
   'integration.merged': z.object({ task_id: z.string().min(1), source_sha: z.string(), head_sha: z.string() }),
   'integration.conflicted': z.object({ task_id: z.string().min(1), paths: z.array(z.string()) }),

@@ -109,6 +109,8 @@ export interface TaskEvidence {
   changed_files: string[];
   /** Optional tasks (follow-ups marked optional) do not block readiness. */
   required: boolean;
+  /** Why no-progress detection stopped the task (docs/no-progress.md), one finding a line; absent when it did not. */
+  stalled?: string[];
 }
 
 export interface ReviewSection {

@@ -125,6 +125,7 @@ function taskGaps(evidence: Evidence, task: TaskEvidence, add: Add): void {
   if (task.status !== 'done') {
     const n = task.attempts;
     add('not_ready', `${label} (${task.title}) is ${task.status} after ${n} ${n === 1 ? 'attempt' : 'attempts'}`);
+    for (const s of task.stalled ?? []) add('not_ready', `no progress: ${s}`);
     return;
   }
   const runs = evidence.gates.filter((g) => g.scope === 'task' && g.task_id === task.id);

@@ -14,6 +14,7 @@ import { gateOutputTail, runScopedGates } from './gate-runs.js';
 import { recoverWorktree } from './recover.js';
 import { recordTurnCost } from './turn-cost.js';
 import { openTaskWorktree } from './worktrees.js';
+import { detectTaskStall } from './no-progress.js';
 import path from 'node:path';
 
 /** A lease outlives a slow turn by far; the heartbeat renews it every third of this. @default 10 min */
@@ -130,32 +131,47 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
     if (rt.signal.aborted) return await interrupt(scope, claim, attempt, round, started);
 
     const attemptsThisRound = (log.tasks.get(taskId) ? attemptsInRound(log.tasks.get(taskId)!, round) : 0) + 1;
-    const next = afterAttempt(result.outcome, attemptsThisRound, task.max_retries);
+    const finished = {
+      task_id: taskId,
+      attempt,
+      round,
+      outcome: result.outcome,
+      stop_reason: outcome.stopReason,
+      commit: result.commit,
+      tree_sha: result.tree,
+      changed_files: rejected.length > 0 ? [] : changed,
+      rejected_files: rejected,
+      gate_runs: result.runs,
+      feedback: result.feedback,
+    };
+    let next = afterAttempt(result.outcome, attemptsThisRound, task.max_retries);
+    // Before another attempt: is the task getting anywhere (docs/no-progress.md)? A stalled task stops here.
+    const stall = next === 'done' ? undefined : await detectTaskStall(scope, finished);
+    if (stall) next = 'failed';
     const status: TaskStatus = next === 'done' ? 'done' : next === 'retry' ? 'queued' : 'failed';
     const ok = await rt.store.transaction(async (tx) => {
       const released = await tx.releaseLease(claim, status);
       if (!released.ok) return false;
-      await tx.appendEvent(goalId, 'task.attempt_finished', {
-        task_id: taskId,
-        attempt,
-        round,
-        outcome: result.outcome,
-        stop_reason: outcome.stopReason,
-        commit: result.commit,
-        tree_sha: result.tree,
-        changed_files: rejected.length > 0 ? [] : changed,
-        rejected_files: rejected,
-        gate_runs: result.runs,
-        feedback: result.feedback,
-      });
+      await tx.appendEvent(goalId, 'task.attempt_finished', finished);
+      if (stall) {
+        await tx.appendEvent(goalId, 'goal.stalled', {
+          round,
+          task_id: taskId,
+          findings: stall.findings.map((f) => ({ kind: f.kind, task_id: f.task_id, attempts: f.attempts, message: f.message })),
+          diagnosis: stall.report.diagnosis,
+        });
+      }
       if (next === 'done') await tx.appendEvent(goalId, 'task.completed', { task_id: taskId, attempts: attempt, commit: result.commit, tree_sha: result.tree! });
       if (next === 'failed') {
-        await tx.appendEvent(goalId, 'task.failed', { task_id: taskId, attempts: attempt, reason: `${result.outcome} after ${attemptsThisRound} attempt(s) this round: ${result.feedback.split('\n')[0] ?? ''}` });
+        const reason = stall
+          ? `no progress: ${stall.findings.map((f) => f.message).join('; ')}`
+          : `${result.outcome} after ${attemptsThisRound} attempt(s) this round: ${result.feedback.split('\n')[0] ?? ''}`;
+        await tx.appendEvent(goalId, 'task.failed', { task_id: taskId, attempts: attempt, reason });
       }
       return true;
     });
     if (!ok) return 'lease_lost';
-    rt.progress(`task ${taskId}: attempt ${attempt} ${result.outcome}${next === 'retry' ? ', retrying with feedback' : next === 'failed' ? ', no retries left' : ''}`);
+    rt.progress(`task ${taskId}: attempt ${attempt} ${result.outcome}${next === 'retry' ? ', retrying with feedback' : stall ? `, stopped: ${stall.findings[0]!.message}` : next === 'failed' ? ', no retries left' : ''}`);
     return next;
   } catch (error) {
     if (rt.signal.aborted) return await interrupt(scope, claim, attempt, round, started);

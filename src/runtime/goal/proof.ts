@@ -56,6 +56,7 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
       tree_sha: tree,
       changed_files: commit ? (await changedBetween(git, intake.base_sha, commit)).map((f) => f.path).sort() : [],
       required: true,
+      ...stalledFindings(log, t.id),
     });
   }
 
@@ -111,6 +112,12 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
   });
   rt.progress(`proof: ${proof.status} — ${proof.readiness}`);
   return proof;
+}
+
+/** The findings no-progress detection stopped the task with this round (`goal.stalled`), when it did. */
+function stalledFindings(log: GoalLog, taskId: string): { stalled?: string[] } {
+  const messages = log.stalls.filter((s) => s.round === log.round && s.task_id === taskId).flatMap((s) => s.findings.filter((f) => f.task_id === taskId).map((f) => f.message));
+  return messages.length > 0 ? { stalled: [...new Set(messages)] } : {};
 }
 
 /** The review wall of this round when it reviewed the head; otherwise every section not run. */

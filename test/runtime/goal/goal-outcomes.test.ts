@@ -49,6 +49,25 @@ describe('omk goal run outcomes', () => {
     expect(doc.attempts.map((a) => a.outcome)).toEqual(['no_changes_failed', 'no_changes_failed']);
   });
 
+  it('an agent that changes nothing is stopped by no-progress detection before its retries run out', async () => {
+    const noop = { content: 'Nothing to change.' };
+    const r = await run([planStep(['math.js'], 5), noop, noop, noop, noop, noop, noop]); // max_retries 5: up to six attempts
+    expect(r.out.status).toBe('not_ready');
+    const gaps = r.out.known_gaps.join('\n');
+    expect(gaps).toMatch(/required task `fix-add`.*failed after 2 attempts/);
+    expect(gaps).toContain('no progress: task fix-add: 2 consecutive attempts changed nothing (#1, #2)');
+    const failure = JSON.parse(readFileSync(path.join(r.out.goal_dir, 'failure.json'), 'utf8')) as { known_gaps: string[] };
+    expect(failure.known_gaps.join('\n')).toContain('changed nothing');
+    const show = JSON.parse((await runOmk(['goal', 'show', r.out.goal_id, '--json'], { cwd: repo.root, env: repo.env })).stdout) as { attempts: unknown[] };
+    expect(show.attempts).toHaveLength(2);
+    const events = readFileSync(path.join(r.out.goal_dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; payload: { findings?: Array<{ kind: string }> } });
+    const stalled = events.filter((e) => e.type === 'goal.stalled');
+    expect(stalled).toHaveLength(1);
+    expect(stalled[0]!.payload.findings!.map((f) => f.kind)).toEqual(['empty_diffs']);
+    const verify = await runOmk(['goal', 'proof', r.out.goal_id, '--verify'], { cwd: repo.root, env: repo.env });
+    expect(verify.status).toBe(0);
+  });
+
   it('a write outside the write set is rejected, undone and fed back; the next attempt succeeds', async () => {
     const r = await run([
       planStep(['math.js']),

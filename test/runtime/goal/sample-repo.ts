@@ -84,7 +84,7 @@ export function builtinConfig(url: string): string {
 }
 
 /** The planner's answer: one task that may only write math.js. */
-export function planStep(writeSet: string[] = ['math.js']): { label: string; content: string } {
+export function planStep(writeSet: string[] = ['math.js'], maxRetries = 1): { label: string; content: string } {
   const graph = {
     version: 1,
     goal_id: '<ignored>',
@@ -98,7 +98,7 @@ export function planStep(writeSet: string[] = ['math.js']): { label: string; con
         write_set: writeSet,
         acceptance: ['add(2, 3) returns 5', 'Gate `test` passes.'],
         risk: 'low',
-        max_retries: 1,
+        max_retries: maxRetries,
         gates: ['test'],
       },
     ],

@@ -50,6 +50,8 @@ export interface GoalLog {
   /** 1 until an until-ready round starts another. */
   round: number;
   rounds: Array<EventPayload<'goal.round_started'>>;
+  /** `goal.stalled`: tasks no-progress detection stopped, oldest first. */
+  stalls: Array<EventPayload<'goal.stalled'> & { seq: number }>;
   integration: IntegrationFacts | undefined;
   merges: Array<EventPayload<'integration.merged'>>;
   conflicts: Array<EventPayload<'integration.conflicted'>>;
@@ -121,6 +123,7 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
     tasks: new Map(),
     round: 1,
     rounds: [],
+    stalls: [],
     integration: undefined,
     merges: [],
     conflicts: [],
@@ -235,6 +238,9 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
         t.failureReason = p.reason;
         break;
       }
+      case 'goal.stalled':
+        log.stalls.push({ ...payloadOf<'goal.stalled'>(e), seq: e.seq });
+        break;
       case 'goal.round_started': {
         const p = payloadOf<'goal.round_started'>(e);
         log.rounds.push(p);

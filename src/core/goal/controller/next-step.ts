@@ -67,6 +67,11 @@ export function decideNextStep(
   if (log.round >= options.maxRounds) {
     return { kind: 'finish', status: last!.status, reason: `until-ready: ${options.maxRounds} rounds used; ${last!.readiness}` };
   }
+  // No-progress detection (recorded as goal.stalled when an attempt ended) stopped a task this round.
+  const stall = log.stalls.find((s) => s.round === log.round);
+  if (stall) {
+    return { kind: 'finish', status: last!.status, reason: `until-ready stopped: no progress: ${stall.findings[0]?.message ?? stall.diagnosis}` };
+  }
   const previous = log.proofs.filter((p) => p.round === log.round - 1).at(-1);
   if (previous && sameGaps(previous.gaps, last!.gaps)) {
     return { kind: 'finish', status: last!.status, reason: `until-ready stopped: round ${log.round} ended with the same gaps as round ${log.round - 1} (no progress)` };

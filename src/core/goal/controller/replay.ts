@@ -56,6 +56,8 @@ export function summarizeEvent(type: string, payload: unknown): string {
       return `task ${s(p.task_id)} failed after ${s(p.attempts)} attempt(s): ${s(p.reason)}`;
     case 'task.lease_expired':
       return `lease on task ${s(p.task_id)} expired (owner ${s(p.owner)})`;
+    case 'goal.stalled':
+      return `task ${s(p.task_id)} stalled: ${Array.isArray(p.findings) ? p.findings.map((f) => s((f as { message?: unknown }).message)).join('; ') : ''}`;
     case 'goal.round_started':
       return `round ${s(p.round)} started: re-queued [${list(p.requeued)}] (${s(p.reason)})`;
     case 'integration.merged':
