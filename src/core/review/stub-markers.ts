@@ -5,6 +5,7 @@ import { finding, isCodeFile, type CheckResult, type Finding } from './finding.j
  * Stubs and unfinished-work markers added to code. A stub that throws or panics in place of
  * the work fails anti-slop; a TODO/FIXME note is a warning (work left for later, said aloud).
  */
+// The patterns the review wall looks for in added lines; they mention stub markers, they are not stubs.
 const STUB_RULES: ReadonlyArray<{ rule: string; re: RegExp; severity: 'warn' | 'fail'; label: string }> = [
   { rule: 'todo_throw', re: /\bthrow\s+new\s+\w*Error\s*\(\s*['"`]\s*(?:TODO|FIXME|not\s+(?:yet\s+)?implemented|unimplemented)/i, severity: 'fail', label: 'a stub that throws instead of doing the work was added' },
   { rule: 'rust_unimplemented', re: /\b(?:unimplemented|todo)!\s*\(/, severity: 'fail', label: 'a stub (`unimplemented!`/`todo!`) was added' },
