@@ -134,13 +134,18 @@ export function buildProgram(
     .argument('<goal>', 'what should be true when it is done, e.g. "fix the failing test in math.js"')
     .option('-e, --engine <name>', 'the engine for every role (default: defaults.engine)')
     .option('--until-ready', 'retry failed tasks in further rounds while the gaps change')
-    .option('--max-agents <n>', 'workers at once (this omk supports 1)')
+    .option('--max-agents <n>', 'agents working on tasks at once, each in its own worktree (default: 1)')
+    .option('--local-agents <n>', 'of those, how many this controller runs itself; the rest are left to `omk worker` processes (default: all)')
     .option('--gates <names>', 'comma-separated gates that decide done (replaces the oracle)')
     .option('--base <ref>', 'the commit to start from (default: HEAD)')
     .option('--budget-time <duration>', 'running-time limit, e.g. 2h or 1h30m (default: budget.time)')
     .option('--budget-tokens <n>', 'token limit, e.g. 500k or 2M (default: budget.tokens)')
     .option('--budget-usd <x>', 'USD limit, e.g. 5 or 0.25 (default: budget.usd)')
+    .option('--budget-task-tokens <n>', 'token limit for each task over all its attempts, e.g. 200k (checked before each attempt and between model calls)')
+    .option('--budget-task-usd <x>', 'USD limit for each task over all its attempts, e.g. 0.50')
     .option('--detach', 'run the controller in the background; print the goal id and exit (follow with omk goal watch)')
+    .option('--policy <policy>', 'at the verdict: local (push nothing), draft-pr, or auto-pr (default: defaults.policy)')
+    .option('--merge-policy <policy>', 'with auto-pr: disabled, manual, or gated (merge when ready and checks pass) (default: defaults.merge_policy)')
     .option('--json', 'machine-readable output')
     .action((text, opts) => run(async (ctx) => (await import('./commands/goal/run.js')).goalRunCommand(ctx, text, opts)));
   goal
@@ -196,6 +201,8 @@ export function buildProgram(
     .option('--time <duration>', 'more running time, e.g. 30m')
     .option('--tokens <n>', 'more tokens, e.g. 500k')
     .option('--usd <x>', 'more dollars, e.g. 2.50')
+    .option('--task-tokens <n>', 'more tokens for each task (raises the per-task limit to max(limit, most any task used) + n)')
+    .option('--task-usd <x>', 'more dollars for each task (the per-task USD limit, likewise)')
     .option('-e, --engine <name>', 'the engine when it resumes (default: the one the goal started with)')
     .option('--json', 'machine-readable output')
     .action((ref, opts) => run(async (ctx) => (await import('./commands/goal-budget.js')).goalBudgetAddCommand(ctx, ref, opts)));
@@ -213,6 +220,27 @@ export function buildProgram(
     .option('-e, --engine <name>', 'the engine (default: the one the goal started with)')
     .option('--json', 'machine-readable output')
     .action((ref, opts) => run(async (ctx) => (await import('./commands/goal/control.js')).goalResumeCommand(ctx, ref, opts)));
+  goal
+    .command('execute')
+    .description('one controller step by hand: run the ready tasks (each in its own worktree, up to --max-agents) until none is left, then pause the goal (omk goal resume goes on to the verdict)')
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('-e, --engine <name>', 'the engine (default: the one the goal started with)')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal/control.js')).goalStepCommand(ctx, ref, 'execute', opts)));
+  goal
+    .command('verify')
+    .description('one controller step by hand: integrate the finished tasks and run the oracle gates on the combined tree, then pause the goal (omk goal resume goes on to the verdict)')
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('-e, --engine <name>', 'the engine (default: the one the goal started with)')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal/control.js')).goalStepCommand(ctx, ref, 'verify', opts)));
+  goal
+    .command('review')
+    .description('one controller step by hand: run the review wall on the integrated head, then pause the goal (omk goal resume goes on to the verdict)')
+    .argument('<goal>', 'a goal id, a unique id prefix, or "latest"')
+    .option('-e, --engine <name>', 'the engine (default: the one the goal started with)')
+    .option('--json', 'machine-readable output')
+    .action((ref, opts) => run(async (ctx) => (await import('./commands/goal/control.js')).goalStepCommand(ctx, ref, 'review', opts)));
   goal
     .command('cancel')
     .description('cancel a goal from any terminal (terminal: it is never run again); a running agent turn is cancelled')
@@ -276,6 +304,16 @@ export function buildProgram(
     .action((goal, opts) =>
       run(async (ctx) => (await import('./commands/events.js')).eventsVerifyCommand(ctx, goal, opts)),
     );
+
+  program
+    .command('worker')
+    .description("claim and run ready tasks of this repository's running goals in a separate process (each counts against the goal's --max-agents)")
+    .option('--goal <goal>', 'work on this goal only (id, unique prefix or "latest")')
+    .option('-e, --engine <name>', 'the engine for the tasks it runs (default: defaults.engine)')
+    .option('--store <url>', "the store (default and only choice: this repository's SQLite store)")
+    .option('--idle-exit <seconds>', 'exit after this long with nothing to claim (default: keep waiting until Ctrl-C)')
+    .option('--json', 'machine-readable summary')
+    .action((opts) => run(async (ctx) => (await import('./commands/worker.js')).workerCommand(ctx, opts)));
 
   program
     .command('cleanup')

@@ -20,11 +20,11 @@ const FIX: Step[] = [
 ];
 const NOOP: Step = { content: 'I looked at it; nothing to change.' };
 
-/** Two tasks: the fix (integrated, so the branch has a commit) and a docs task the agent never does. */
+/** Two independent tasks: the fix (integrated, so the branch has a commit) and a docs task the agent never does (from the base, its test fails). */
 function twoTaskPlan(): Step {
   const plan = planStep();
   const graph = JSON.parse(plan.content.replace(/^```json\n|\n```$/g, '')) as { tasks: Array<Record<string, unknown>> };
-  graph.tasks.push({ ...graph.tasks[0]!, id: 'docs', title: 'Document add()', depends_on: ['fix-add'], write_set: ['README.md'], acceptance: ['README mentions add()'] });
+  graph.tasks.push({ ...graph.tasks[0]!, id: 'docs', title: 'Document add()', depends_on: [], write_set: ['README.md'], acceptance: ['README mentions add()'] });
   return { label: 'plan', content: `\`\`\`json\n${JSON.stringify(graph, null, 2)}\n\`\`\`` };
 }
 

@@ -1,11 +1,11 @@
-import { budgetReport, formatDurationMs, formatUsd, parseTimeLimit, parseTokenLimit, parseUsdLimit, type BudgetAddition, type BudgetReport } from '../../core/budget/index.js';
+import { budgetReport, formatDurationMs, formatUsd, parseTimeLimit, parseTokenLimit, parseUsdLimit, type BudgetReport } from '../../core/budget/index.js';
 import { foldGoalLog } from '../../core/goal/controller/goal-log.js';
-import { extendGoalBudget, resumeGoal, storedBudgetState } from '../../runtime/goal/index.js';
+import { extendGoalBudget, perTaskEvidence, resumeGoal, storedBudgetState, type GoalBudgetAddition } from '../../runtime/goal/index.js';
 import { writeJson, writeLine, type CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { recordedEngine } from './goal/control.js';
-import { exitForStatus, openGoalStore } from './goal/open-store.js';
-import { goalRuntime, print, whoAmI } from './goal/run.js';
+import { openGoalStore } from './goal/open-store.js';
+import { goalRuntime, whoAmI } from './goal/run.js';
 
 /**
  * `omk goal budget GOAL` and `omk goal budget-add GOAL` (docs/budgets.md, docs/goals.md "Budgets").
@@ -18,13 +18,28 @@ export async function goalBudgetCommand(ctx: CliContext, ref: string, opts: { js
     const goal = await store.resolveGoal(ref);
     const log = foldGoalLog(await store.readEvents(goal.id));
     const report = budgetReport(storedBudgetState(log), ctx.now());
+    const exhausted = log.budget.exhausted;
+    // Only goals with per-task limits get the key (and the per-task lines).
+    const perTask = perTaskEvidence(log.budget);
+    const perTaskLimits = log.budget.perTask;
     if (opts.json) {
-      writeJson(ctx, { goal_id: goal.id, status: goal.status, exhausted: log.budget.exhausted ? { dimension: log.budget.exhausted.dimension, detail: log.budget.exhausted.detail } : null, ...report });
+      writeJson(ctx, {
+        goal_id: goal.id,
+        status: goal.status,
+        exhausted: exhausted ? { dimension: exhausted.dimension, detail: exhausted.detail, ...(exhausted.taskId ? { task_id: exhausted.taskId } : {}) } : null,
+        ...report,
+        ...(perTask && perTaskLimits
+          ? { per_task: { limits: { tokens: perTaskLimits.tokens, usd: perTaskLimits.usd_micros === null ? null : perTaskLimits.usd_micros / 1_000_000 }, tasks: perTask } }
+          : {}),
+      });
       return EXIT.ok;
     }
     writeLine(ctx, `goal ${goal.id}: ${goal.status}`);
     for (const line of reportLines(report)) writeLine(ctx, `  ${line}`);
-    if (log.budget.exhausted) writeLine(ctx, `  exhausted: ${log.budget.exhausted.detail} (omk goal budget-add ${goal.id} --${log.budget.exhausted.dimension} …)`);
+    for (const t of perTask ?? []) {
+      writeLine(ctx, `  task ${t.task_id}: ${t.used.tokens} of ${t.limits.tokens ?? 'unlimited'} tokens, ${formatUsd(Math.round(t.used.usd * 1_000_000))} of ${t.limits.usd === null ? 'unlimited' : formatUsd(Math.round(t.limits.usd * 1_000_000))}`);
+    }
+    if (exhausted) writeLine(ctx, `  exhausted: ${exhausted.detail} (omk goal budget-add ${goal.id} --${exhausted.taskId ? 'task-' : ''}${exhausted.dimension} …)`);
     return EXIT.ok;
   } finally {
     await store.close();
@@ -46,16 +61,20 @@ export interface BudgetAddOptions {
   time?: string;
   tokens?: string;
   usd?: string;
+  taskTokens?: string;
+  taskUsd?: string;
   engine?: string;
   json?: boolean;
 }
 
 /** Raises the limits (recorded as `budget.extended`); a goal stopped as needs_more_budget is resumed to its verdict. */
 export async function goalBudgetAddCommand(ctx: CliContext, ref: string, opts: BudgetAddOptions): Promise<number> {
-  const addition: BudgetAddition = {
+  const addition: GoalBudgetAddition = {
     ...(opts.time !== undefined ? { time_ms: parseTimeLimit(opts.time, { field: '--time', code: 'usage' }) } : {}),
     ...(opts.tokens !== undefined ? { tokens: parseTokenLimit(opts.tokens, { field: '--tokens', code: 'usage' }) } : {}),
     ...(opts.usd !== undefined ? { usd_micros: parseUsdLimit(opts.usd, { field: '--usd', code: 'usage' }) } : {}),
+    ...(opts.taskTokens !== undefined ? { task_tokens: parseTokenLimit(opts.taskTokens, { field: '--task-tokens', code: 'usage' }) } : {}),
+    ...(opts.taskUsd !== undefined ? { task_usd_micros: parseUsdLimit(opts.taskUsd, { field: '--task-usd', code: 'usage' }) } : {}),
   };
   const { store, paths } = await openGoalStore(ctx, false);
   try {
@@ -67,11 +86,10 @@ export async function goalBudgetAddCommand(ctx: CliContext, ref: string, opts: B
       return EXIT.ok;
     }
     if (!opts.json) for (const e of added.extensions) writeLine(ctx, `goal ${goal.id}: budget ${e.text}; resuming`);
-    const { rt, control } = await goalRuntime(ctx, store, paths, opts.engine ?? (await recordedEngine(store, goal.id)));
+    const { rt, control, config } = await goalRuntime(ctx, store, paths, opts.engine ?? (await recordedEngine(store, goal.id)));
     try {
       const result = await resumeGoal(rt, goal.id, control);
-      print(ctx, result, paths.goalsDir, opts.json === true);
-      return exitForStatus(result.status);
+      return await (await import('./goal/after-run.js')).finishRun(ctx, { store, paths, result, config, json: opts.json === true });
     } finally {
       await control.host.registry.close();
     }

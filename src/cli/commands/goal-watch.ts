@@ -4,6 +4,7 @@ import type { EventEnvelope } from '../../core/events/envelope.js';
 import { OmkError } from '../../core/errors.js';
 import { foldGoalLog } from '../../core/goal/controller/goal-log.js';
 import { renderReplay, summarizeEvent } from '../../core/goal/controller/replay.js';
+import { readWorkerViews } from '../../runtime/goal/worker-beacon.js';
 import { WATCH_END_STATUSES, watchedStatus, watchGoalEvents, watchStatusLine } from '../../runtime/goal-watch/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -33,14 +34,21 @@ export async function goalWatchCommand(ctx: CliContext, ref: string, opts: { fro
     if (statusShown) ctx.stdout.write('\r\x1b[2K');
     statusShown = false;
   };
+  let seen: readonly EventEnvelope[] = [];
+  const drawStatus = (): void => {
+    clearStatus();
+    ctx.stdout.write(watchStatusLine(seen, readWorkerViews(path.dirname(file)), ctx.now()));
+    statusShown = true;
+  };
   const print = (batch: readonly EventEnvelope[], all: readonly EventEnvelope[]): void => {
+    seen = all;
     clearStatus();
     for (const e of batch) ctx.stdout.write(`${opts.json ? jsonLine(e) : textLine(e)}\n`);
-    if (live) {
-      ctx.stdout.write(watchStatusLine(all));
-      statusShown = true;
-    }
+    if (live) drawStatus();
   };
+  // Agents may work for minutes without an event: the status line (tool call, heartbeat, tokens) is redrawn anyway.
+  const redraw = live ? setInterval(() => seen.length > 0 && drawStatus(), 1000) : undefined;
+  redraw?.unref();
   if (!opts.json) ctx.stdout.write(`watching goal ${goalId} (Ctrl-C to stop)\n`);
   let finalStatus: string | undefined;
   const end = await watchGoalEvents({
@@ -57,6 +65,7 @@ export async function goalWatchCommand(ctx: CliContext, ref: string, opts: { fro
       return true;
     },
   });
+  clearInterval(redraw);
   clearStatus();
   if (end === 'aborted') {
     if (!opts.json) ctx.stdout.write('stopped watching (the goal goes on)\n');

@@ -5,6 +5,7 @@ import { renderReplay, type ReplayFormat } from '../../core/goal/controller/repl
 import { readEventLog } from '../../runtime/events/reader.js';
 import { readGoalState, showJson, statusJson } from '../../runtime/goal/index.js';
 import { verifyProof } from '../../runtime/proof/verify-proof.js';
+import { ageText, type WorkerView } from '../../runtime/goal/worker-beacon.js';
 import { writeJson, writeLine, type CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { openGoalStore } from './goal/open-store.js';
@@ -30,6 +31,7 @@ export async function goalStatusCommand(ctx: CliContext, ref: string | undefined
     if (log.intake) writeLine(ctx, `  type: ${log.intake.type}; oracle: ${log.intake.oracle.gates.join(', ') || 'none'}; base ${log.intake.base_ref} ${log.intake.base_sha.slice(0, 12)}`);
     if (log.questions[0]) writeLine(ctx, `  question: ${log.questions[0].question}`);
     for (const t of state.tasks) writeLine(ctx, `  task ${t.id}: ${t.status}, ${log.tasks.get(t.id)?.attempts.length ?? 0} attempt(s) — ${t.title}`);
+    for (const w of state.workers) writeLine(ctx, `  ${workerLine(w, ctx.now())}`);
     if (log.integration) writeLine(ctx, `  integration: ${log.integration.branch} at ${log.integration.head_sha.slice(0, 12)}`);
     const proof = s.proof as { status: string; readiness: string; path: string } | null;
     if (proof) writeLine(ctx, `  proof: ${proof.status} — ${proof.readiness}`);
@@ -78,6 +80,12 @@ export async function goalShowCommand(ctx: CliContext, ref: string, opts: { json
   } finally {
     await store.close();
   }
+}
+
+/** `agent part-a#1 [fake] worker:host:123:ab12cd34 — edit a.js (2s ago) · heartbeat 1s ago · 1,234 tokens · $0.0012` */
+export function workerLine(w: WorkerView, now: Date): string {
+  const doing = w.activity ? `${w.activity} (${ageText(w.activity_at, now)})` : 'starting';
+  return `agent ${w.task_id}#${w.attempt} [${w.engine}] ${w.owner} — ${doing} · heartbeat ${ageText(w.heartbeat_at, now)} · ${w.tokens.toLocaleString('en-US')} tokens · $${w.usd.toFixed(4)}`;
 }
 
 function goalStatusCommandText(ctx: CliContext, state: Awaited<ReturnType<typeof readGoalState>>): void {

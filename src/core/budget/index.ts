@@ -7,3 +7,4 @@ export * from './report.js';
 export * from './reservations.js';
 export * from './state.js';
 export * from './usage.js';
+export * from './per-task.js';

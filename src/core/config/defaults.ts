@@ -1,3 +1,4 @@
+import { DEFAULT_PROGRESS_THRESHOLDS } from '../progress/types.js';
 import type { OmkConfig } from './types.js';
 
 /**
@@ -12,6 +13,15 @@ export function defaultConfig(): OmkConfig {
     budget: {},
     approval: {},
     delivery: {},
+    goal: {
+      reuse_gate_runs: true,
+      no_progress: {
+        repeated_failure: DEFAULT_PROGRESS_THRESHOLDS.repeatedFailure,
+        empty_diffs: DEFAULT_PROGRESS_THRESHOLDS.emptyDiffs,
+        oscillations: DEFAULT_PROGRESS_THRESHOLDS.oscillations,
+        no_improvement_window: DEFAULT_PROGRESS_THRESHOLDS.noImprovementWindow,
+      },
+    },
     engines: {
       kimi: { protocol: 'acp', command: 'kimi', args: ['acp'] },
       'kimi-wire': { protocol: 'wire', command: 'kimi', args: ['--wire'] },

@@ -12,6 +12,7 @@ import {
   RULE_ACTIONS,
   RULE_TOOL_KINDS,
 } from './types.js';
+import { PROGRESS_THRESHOLD_MINIMUMS } from '../progress/types.js';
 
 export type FieldSpec =
   | { kind: 'string'; oneOf?: readonly string[] }
@@ -83,9 +84,23 @@ export const DELIVERY_SPEC: FieldSpec = table({
   required_checks: { kind: 'string-array' },
 });
 
+/** Thresholds are small whole numbers; the minimums are the detector's own (one attempt is no repetition). */
+const threshold = (min: number): FieldSpec => ({ kind: 'integer', min, max: 100 });
+
+export const GOAL_SPEC: FieldSpec = table({
+  reuse_gate_runs: { kind: 'boolean' },
+  no_progress: table({
+    repeated_failure: threshold(PROGRESS_THRESHOLD_MINIMUMS.repeatedFailure),
+    empty_diffs: threshold(PROGRESS_THRESHOLD_MINIMUMS.emptyDiffs),
+    oscillations: threshold(PROGRESS_THRESHOLD_MINIMUMS.oscillations),
+    no_improvement_window: threshold(PROGRESS_THRESHOLD_MINIMUMS.noImprovementWindow),
+  }),
+});
+
 export const CONFIG_SCHEMA: FieldSpec = table({
   defaults: table({
     engine: str(),
+    reviewer_engine: str(),
     max_agents: { kind: 'integer', min: 1, max: 64 },
     policy: str(POLICIES),
     merge_policy: str(MERGE_POLICIES),
@@ -98,9 +113,10 @@ export const CONFIG_SCHEMA: FieldSpec = table({
   }),
   approval: APPROVAL_SPEC,
   delivery: DELIVERY_SPEC,
+  goal: GOAL_SPEC,
   engines: { kind: 'named', of: ENGINE_SPEC },
   gates: { kind: 'named', of: GATE_SPEC },
-  worktrees: table({ root: str() }),
+  worktrees: table({ root: str(), setup: str(), setup_timeout: { kind: 'duration' } }),
   dashboard: table({ port: { kind: 'integer', min: 1, max: 65535 } }),
   log: table({ level: str(CONFIG_LOG_LEVELS) }),
 });

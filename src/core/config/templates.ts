@@ -8,6 +8,7 @@ export const USER_CONFIG_TEMPLATE = `# omk user configuration. Applies in every 
 
 # [defaults]
 # engine = "kimi"            # engine used when --engine is not given
+# reviewer_engine = "kimi"   # the review wall's reviewer agent; "none" = deterministic checks only (default: the engine)
 # max_agents = 1             # 1..64 parallel workers
 # policy = "local"           # local | draft-pr | auto-pr
 # merge_policy = "disabled"  # disabled | manual | gated
@@ -31,6 +32,15 @@ export const USER_CONFIG_TEMPLATE = `# omk user configuration. Applies in every 
 # prompt_timeout = "5m"
 # prompt_default = "deny"
 
+# [goal]
+# reuse_gate_runs = true     # reuse a goal's own gate run on an unchanged tree (docs/gates.md)
+
+# [goal.no_progress]         # when a goal stops a task that is not progressing (docs/no-progress.md)
+# repeated_failure = 3       # the same failure on N consecutive attempts (at least 2)
+# empty_diffs = 2            # N consecutive attempts that changed nothing
+# oscillations = 1           # N attempts that undid earlier work
+# no_improvement_window = 4  # failing gates did not go down over N attempts (at least 2)
+
 # [log]
 # level = "warn"             # debug | info | warn | error | silent
 `;
@@ -53,4 +63,6 @@ export const PROJECT_CONFIG_TEMPLATE = `# omk project configuration. Overrides t
 
 # [worktrees]
 # root = ".omk/worktrees"
+# setup = "npm ci"          # run in each new worktree; .omk/worktree-include lists local files to copy
+# setup_timeout = "10m"
 `;

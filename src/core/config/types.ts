@@ -103,9 +103,43 @@ export interface DeliveryConfig {
   required_checks?: string[];
 }
 
+/** `[goal.no_progress]`: when the goal loop stops a task that is not progressing (docs/no-progress.md). */
+export interface NoProgressConfig {
+  /** The same (gate, failure signature) on this many consecutive attempts. @default 3 (at least 2) */
+  repeated_failure: number;
+  /** This many consecutive attempts that changed nothing. @default 2 */
+  empty_diffs: number;
+  /** Attempts that undid earlier work (the latest among them). @default 1 */
+  oscillations: number;
+  /** Gate-running attempts over which the number of failing gates must go down. @default 4 (at least 2) */
+  no_improvement_window: number;
+}
+
+/** `[goal]`: how `omk goal run` behaves. */
+export interface GoalConfig {
+  /** A goal records its own earlier run of a gate on the same tree instead of running it again (docs/gates.md). @default true */
+  reuse_gate_runs: boolean;
+  no_progress: NoProgressConfig;
+}
+
+/** `[worktrees]`: where task worktrees go and how a new one is made ready (docs/git-and-worktrees.md). */
+export interface WorktreesConfig {
+  /** Relative to the repository root, or absolute. @default ".omk/worktrees" */
+  root: string;
+  /** A shell command run in each new worktree after `.omk/worktree-include` is copied, e.g. `"npm ci"`. */
+  setup?: string;
+  /** @default "10m" */
+  setup_timeout?: DurationValue;
+}
+
 export interface OmkConfig {
   defaults: {
     engine: string;
+    /**
+     * The review wall's reviewer agent (docs/review-wall.md): an engine name, or `"none"` for the
+     * deterministic checks only. @default the executor's engine
+     */
+    reviewer_engine?: string;
     max_agents: number;
     policy: Policy;
     merge_policy: MergePolicy;
@@ -118,9 +152,10 @@ export interface OmkConfig {
   };
   approval: ApprovalConfig;
   delivery: DeliveryConfig;
+  goal: GoalConfig;
   engines: Record<string, EngineConfig>;
   gates: Record<string, GateConfig>;
-  worktrees: { root: string };
+  worktrees: WorktreesConfig;
   dashboard: { port: number };
   log: { level: ConfigLogLevel };
 }

@@ -98,7 +98,7 @@ function checkValue(spec: FieldSpec, value: unknown, path: string[], report: Rep
 
 /**
  * Rules over the merged tree: required engine and gate fields, openai-only fields, and that
- * `defaults.engine` names a configured engine. Blame goes to the layer that set the nearest value.
+ * `defaults.engine` (and `defaults.reviewer_engine`, unless `"none"`) names a configured engine. Blame goes to the layer that set the nearest value.
  */
 export function validateMerged(values: ConfigTree, sources: ReadonlyMap<string, ConfigSource>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -144,15 +144,42 @@ export function validateMerged(values: ConfigTree, sources: ReadonlyMap<string, 
   }
 
   const defaults = isTable(values.defaults) ? values.defaults : {};
+  const names = [...new Set([...PRESET_ENGINE_NAMES, ...Object.keys(engines)])].map((n) => JSON.stringify(n)).join(', ');
   const engine = defaults.engine;
   if (typeof engine === 'string' && !Object.hasOwn(engines, engine) && !PRESET_ENGINE_NAMES.includes(engine)) {
-    const names = [...new Set([...PRESET_ENGINE_NAMES, ...Object.keys(engines)])].map((n) => JSON.stringify(n)).join(', ');
     report(['defaults', 'engine'], `the name of a configured engine (${names})`, JSON.stringify(engine));
+  }
+  // "none": no reviewer agent, the review wall is the deterministic checks only.
+  const reviewer = defaults.reviewer_engine;
+  if (typeof reviewer === 'string' && reviewer !== 'none' && !Object.hasOwn(engines, reviewer) && !PRESET_ENGINE_NAMES.includes(reviewer)) {
+    report(['defaults', 'reviewer_engine'], `the name of a configured engine (${names}) or "none"`, JSON.stringify(reviewer));
   }
 
   checkApproval(values.approval, report);
   checkDelivery(values.delivery, report);
+  checkWorktrees(values.worktrees, report);
   return problems;
+}
+
+/** `worktrees.root` must name a directory other than the checkout itself and outside .git; `setup` must say something. */
+function checkWorktrees(worktrees: unknown, report: (path: string[], expected: string, found: string) => void): void {
+  if (!isTable(worktrees)) return;
+  const { root, setup } = worktrees;
+  if (typeof root === 'string') {
+    // Lexically normalised: `a/..` is the checkout itself, `../wt` a sibling directory (allowed).
+    const segments: string[] = [];
+    for (const s of root.replace(/\\/g, '/').split('/')) {
+      if (s === '..' && segments.length > 0 && segments.at(-1) !== '..') segments.pop();
+      else if (s !== '' && s !== '.') segments.push(s);
+    }
+    const absolute = root.startsWith('/') || /^[A-Za-z]:[\\/]/.test(root);
+    if (root.trim() === '' || (!absolute && segments.length === 0) || (!absolute && segments[0] === '.git')) {
+      report(['worktrees', 'root'], 'a directory for worktrees, relative to the repository root or absolute (not the checkout itself, not inside .git)', JSON.stringify(root));
+    }
+  }
+  if (typeof setup === 'string' && setup.trim() === '') {
+    report(['worktrees', 'setup'], 'a shell command run in each new worktree, e.g. "npm ci" (or no key at all)', JSON.stringify(setup));
+  }
 }
 
 /** `delivery.repository` is `OWNER/REPO`; `delivery.github_api_url` is an http(s) URL. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { taskSchema } from '../goal/task-graph/schema.js';
 
 /**
  * The one catalogue of event types: type -> payload schema. The TypeScript union
@@ -95,12 +96,14 @@ export const EVENT_CATALOGUE = {
   'gate.run_recorded': z.object({
     run_id: z.string().min(1),
     gate: z.string().min(1),
-    scope: z.enum(['baseline', 'task', 'integration']),
+    scope: z.enum(['baseline', 'task', 'integration', 'bisect']),
     task_id: z.string().nullable(),
     tree_sha: z.string(),
     passed: z.boolean(),
     record_path: z.string().min(1),
     record_sha256: z.string(),
+    /** Set when the goal did not run the gate again: the earlier run of the same spec on the same tree whose outputs this record points at. */
+    reused_from: z.string().min(1).optional(),
   }),
   'baseline.completed': z.object({ base_sha: z.string().min(1), tree_sha: z.string(), passed: z.array(z.string()), failed: z.array(z.string()) }),
   /** A worker holds the task's lease and starts an attempt in its worktree. */
@@ -152,22 +155,83 @@ export const EVENT_CATALOGUE = {
     discarded_commits: z.array(z.string()),
     moved_aside: z.string().nullable(),
   }),
+  /**
+   * A new worktree was made ready (docs/git-and-worktrees.md "Bootstrap"): `.omk/worktree-include` files
+   * copied (paths only, never contents) and the setup command run, its output as digested artifacts
+   * under the goal directory. `ok: false` says why in `failure`; no agent should run there.
+   */
+  'worktree.bootstrapped': z.object({
+    task_id: z.string().min(1),
+    attempt: z.number().int().positive(),
+    path: z.string(),
+    ok: z.boolean(),
+    /** Repository-relative paths copied (the first 200; `copied_count` is the total). */
+    copied: z.array(z.string()),
+    copied_count: z.number().int().nonnegative(),
+    skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+    /** Paths added to the repository's info/exclude so git ignores them. */
+    excluded: z.array(z.string()),
+    setup: z
+      .object({
+        command: z.string(),
+        exit_code: z.number().int().nullable(),
+        signal: z.string().nullable(),
+        /** Set when the shell could not be started at all. */
+        spawn_error: z.string().nullable(),
+        duration_ms: z.number().nonnegative(),
+        timeout_ms: z.number().int().positive(),
+        timed_out: z.boolean(),
+        canceled: z.boolean(),
+        stdout: z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int().nonnegative(), truncated: z.boolean() }),
+        stderr: z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int().nonnegative(), truncated: z.boolean() }),
+      })
+      .nullable(),
+    failure: z.string().nullable(),
+  }),
   /** until-ready: failed tasks were re-queued for another round, with the last proof's gaps as feedback. */
   /** The goal's budget limits (docs/budgets.md); null members are unlimited. Recorded only when a limit is set. */
   'budget.set': z.object({
     limits: z.object({ time_ms: z.number().int().nonnegative().nullable(), tokens: z.number().int().nonnegative().nullable(), usd_micros: z.number().int().nonnegative().nullable() }),
     source: z.string(),
+    /** Each task's own limits (`--budget-task-tokens`, `--budget-task-usd`); absent in older logs and when unset. */
+    per_task: z.object({ tokens: z.number().int().nonnegative().nullable(), usd_micros: z.number().int().nonnegative().nullable() }).optional(),
   }),
   /** `omk goal budget-add`: limits raised (each to max(limit, used) + amount). */
   'budget.extended': z.object({
     by: z.string(),
     extensions: z.array(z.object({ dimension: z.enum(['time', 'tokens', 'usd']), from: z.number(), to: z.number(), text: z.string() })),
     limits: z.object({ time_ms: z.number().int().nonnegative().nullable(), tokens: z.number().int().nonnegative().nullable(), usd_micros: z.number().int().nonnegative().nullable() }),
+    /** The per-task limits after the extension (only when the goal has per-task limits). */
+    per_task: z.object({ tokens: z.number().int().nonnegative().nullable(), usd_micros: z.number().int().nonnegative().nullable() }).optional(),
   }),
   /** The goal's running time so far (counted only while a controller runs), stored after each agent turn. */
   'budget.checkpoint': z.object({ time_ms: z.number().int().nonnegative() }),
-  /** A spawn was refused: the budget left is less than one estimated turn. The goal stops as needs_more_budget. */
-  'budget.exhausted': z.object({ dimension: z.enum(['time', 'tokens', 'usd']), detail: z.string(), role: z.string(), time_ms: z.number().int().nonnegative() }),
+  /**
+   * A spawn was refused (the budget left is less than one estimated turn) or a running turn was stopped
+   * between model calls. The goal stops as needs_more_budget. `task_id`: a task's own limit was hit.
+   */
+  'budget.exhausted': z.object({
+    dimension: z.enum(['time', 'tokens', 'usd']),
+    detail: z.string(),
+    role: z.string(),
+    time_ms: z.number().int().nonnegative(),
+    task_id: z.string().optional(),
+  }),
+  /**
+   * An agent turn's estimated cost is held against the limits (docs/budgets.md "Reservations"), checked in
+   * the same transaction against what is used and every outstanding reservation. A later event with the
+   * same `reservation_id` adds to the hold (a turn that outgrew its estimate claimed more room).
+   */
+  'budget.reserved': z.object({
+    reservation_id: z.string().min(1),
+    task_id: z.string().min(1),
+    role: z.string(),
+    tokens: z.number().int().nonnegative(),
+    usd_micros: z.number().int().nonnegative(),
+    owner: z.string().min(1),
+  }),
+  /** A reservation ended: its turn's cost was recorded (`settled`), it never ran, or its holder is gone. */
+  'budget.released': z.object({ reservation_id: z.string().min(1), task_id: z.string().min(1), reason: z.string() }),
   /** No-progress detection (docs/no-progress.md) found a task stalled: it gets no more attempts and the goal stops not_ready. */
   'goal.stalled': z.object({
     round: z.number().int().positive(),
@@ -178,6 +242,30 @@ export const EVENT_CATALOGUE = {
   'goal.round_started': z.object({ round: z.number().int().positive(), requeued: z.array(z.string()), reason: z.string() }),
   'integration.merged': z.object({ task_id: z.string().min(1), source_sha: z.string(), head_sha: z.string() }),
   'integration.conflicted': z.object({ task_id: z.string().min(1), paths: z.array(z.string()) }),
+  /** A combined failure narrowed to the slice that caused it: merged in order, `responsible` is the first prefix that fails. */
+  'integration.bisected': z.object({
+    round: z.number().int().positive(),
+    gates: z.array(z.string()),
+    slices: z.array(z.string()),
+    responsible: z.string().min(1),
+    together_with: z.array(z.string()),
+    runs: z.array(z.string()),
+  }),
+  /** Follow-up tasks an agent proposed that failed validation (or a marker that held no usable JSON), with every reason. */
+  'task.proposal_rejected': z.object({ by_task: z.string().min(1), attempt: z.number().int().positive(), proposal_id: z.string().nullable(), problems: z.array(z.string()) }),
+  /**
+   * A task added after planning: a fix task for an integration conflict or a combined failure, or a
+   * follow-up an agent proposed that passed the plan's validation. `start_sha` (default: the pinned
+   * base) is where its worktree starts; `merge_from` is merged in with conflict markers first.
+   */
+  'task.added': z.object({
+    task: taskSchema,
+    source: z.enum(['integration_conflict', 'combined_failure', 'proposal']),
+    fixes: z.string().nullable(),
+    start_sha: z.string().nullable(),
+    merge_from: z.string().nullable(),
+    reason: z.string(),
+  }),
   'integration.completed': z.object({
     round: z.number().int().positive(),
     branch: z.string(),
@@ -190,6 +278,8 @@ export const EVENT_CATALOGUE = {
     reviewed_sha: z.string().min(1),
     sections: z.record(z.string(), z.string()),
     path: z.string(),
+    /** The reviewer agent asked and how it went (`answered`, `unreadable`, `not_run`); absent when none is configured (and in older logs). */
+    reviewer: z.object({ engine: z.string().min(1), outcome: z.string().min(1) }).optional(),
   }),
   'proof.written': z.object({
     round: z.number().int().positive(),
@@ -233,6 +323,15 @@ export const EVENT_CATALOGUE = {
     head_sha: z.string().nullable(),
     reason: z.string(),
   }),
+  /** Delivery after `omk goal run --policy draft-pr|auto-pr` failed (no token, diverged remote, GitHub error); the verdict stands. */
+  'delivery.failed': z.object({
+    policy: z.string(),
+    merge_policy: z.string(),
+    stage: z.enum(['open_pr', 'merge']),
+    code: z.string(),
+    message: z.string(),
+    hint: z.string().nullable(),
+  }),
 
   // Chat session (routed requests, workers, refusals, cost).
   'classifier.decided': z.object({
@@ -262,6 +361,8 @@ export const EVENT_CATALOGUE = {
     tokens_in: z.number().int().nonnegative(),
     tokens_out: z.number().int().nonnegative(),
     usd: z.number().nonnegative(),
+    /** The goal task the turn worked on (for per-task budgets); absent in older logs and for planner turns. */
+    task_id: z.string().optional(),
   }),
 
   // Approval policy: every decision on an agent's tool call (docs/approval-policy.md).

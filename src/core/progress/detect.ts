@@ -1,6 +1,6 @@
 import { OmkError } from '../errors.js';
 import { emptyDiffs, noImprovement, oscillation, repeatedFailure } from './detectors.js';
-import { DEFAULT_PROGRESS_THRESHOLDS, type AttemptRecord, type Finding, type ProgressReport, type ProgressThresholds } from './types.js';
+import { DEFAULT_PROGRESS_THRESHOLDS, PROGRESS_THRESHOLD_MINIMUMS, type AttemptRecord, type Finding, type ProgressReport, type ProgressThresholds } from './types.js';
 import { diagnosisText, kindRank } from './wording.js';
 
 /**
@@ -32,12 +32,7 @@ export function detectNoProgress(history: readonly AttemptRecord[], thresholds: 
   return { stalled: findings.length > 0, findings, diagnosis: diagnosisText(findings, history.length, byTask.size) };
 }
 
-const MINIMUMS: Readonly<Record<keyof ProgressThresholds, number>> = {
-  repeatedFailure: 2,
-  emptyDiffs: 1,
-  oscillations: 1,
-  noImprovementWindow: 2,
-};
+const MINIMUMS = PROGRESS_THRESHOLD_MINIMUMS;
 
 /**
  * Fills in defaults and validates: whole numbers, at least 2 for `repeatedFailure` and

@@ -81,3 +81,14 @@ export const DEFAULT_PROGRESS_THRESHOLDS: Readonly<ProgressThresholds> = {
   oscillations: 1,
   noImprovementWindow: 4,
 };
+
+/**
+ * The smallest sensible value of each threshold: one attempt is not a repetition or a trend, so
+ * `repeatedFailure` and `noImprovementWindow` need at least 2. Config validation uses the same numbers.
+ */
+export const PROGRESS_THRESHOLD_MINIMUMS: Readonly<ProgressThresholds> = {
+  repeatedFailure: 2,
+  emptyDiffs: 1,
+  oscillations: 1,
+  noImprovementWindow: 2,
+};

@@ -27,7 +27,8 @@ export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 export const TASK_STATUSES = ['pending', 'running', 'done', 'failed', 'blocked', 'cancelled', 'skipped'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-export const GATE_SCOPES = ['baseline', 'task', 'integration'] as const;
+/** `bisect`: runs on prefixes of the merged slices, narrowing a combined failure (evidence only; the verdict reads `integration`). */
+export const GATE_SCOPES = ['baseline', 'task', 'integration', 'bisect'] as const;
 /** Where a gate ran: on the base commit, in a task's worktree, or on the integrated tree. */
 export type GateScope = (typeof GATE_SCOPES)[number];
 
@@ -95,6 +96,12 @@ export interface GateRun {
   stderr: ArtifactRef;
   /** artifacts/gates/<run-id>/result.json, relative to the goal directory. */
   result_path: string;
+  /**
+   * Set when the goal did not run the gate again on this tree: the run_id of its own earlier run of
+   * the same command, cwd and environment on the same tree, whose outputs (and digests) this record
+   * carries (docs/gates.md "Reuse within a goal").
+   */
+  reused_from?: string;
 }
 
 export interface TaskEvidence {
@@ -139,6 +146,17 @@ export interface BudgetEvidence {
   reserved: { time_ms: number; tokens: number; usd: number };
   /** Set by the ledger when a check found the budget exhausted. */
   exceeded: { time: boolean; tokens: boolean; usd: boolean };
+  /** Only when the goal has per-task limits: each task that spent (or was stopped by its own limit). */
+  per_task?: TaskBudgetEvidence[];
+}
+
+/** One task against the per-task limits (null members are unlimited). */
+export interface TaskBudgetEvidence {
+  task_id: string;
+  limits: { tokens: number | null; usd: number | null };
+  used: { tokens: number; usd: number };
+  /** Over the limit, or flagged when a check stopped the task at it. */
+  exceeded: { tokens: boolean; usd: boolean };
 }
 
 export interface PendingQuestion {

@@ -30,6 +30,7 @@ export const gateRunSchema = z.object({
   stdout: artifactRef,
   stderr: artifactRef,
   result_path: z.string().min(1),
+  reused_from: z.string().min(1).optional(),
 });
 
 const reviewSection = z.object({
@@ -91,6 +92,16 @@ export const proofSchema = z.object({
     used: amounts,
     reserved: amounts,
     exceeded: z.object({ time: z.boolean(), tokens: z.boolean(), usd: z.boolean() }),
+    per_task: z
+      .array(
+        z.object({
+          task_id: z.string().min(1),
+          limits: z.object({ tokens: nonNegative.nullable(), usd: nonNegative.nullable() }),
+          used: z.object({ tokens: nonNegative, usd: nonNegative }),
+          exceeded: z.object({ tokens: z.boolean(), usd: z.boolean() }),
+        }),
+      )
+      .optional(),
   }),
   changed_files: z.array(z.string()),
   commits: z.array(sha),

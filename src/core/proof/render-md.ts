@@ -38,7 +38,7 @@ export function renderProofMarkdown(proof: ProofDocument): string {
           short(g.tree_sha),
           g.exit_code === null ? '—' : String(g.exit_code),
           `${g.duration_ms} ms`,
-          g.infra_error !== null ? `infra error: ${g.infra_error}` : g.timed_out ? 'timed out' : g.passed ? 'passed' : 'failed',
+          `${g.infra_error !== null ? `infra error: ${g.infra_error}` : g.timed_out ? 'timed out' : g.passed ? 'passed' : 'failed'}${g.reused_from ? ` (reused from ${g.reused_from})` : ''}`,
           g.required ? 'yes' : 'no',
         ]),
       ),
@@ -96,6 +96,23 @@ export function renderProofMarkdown(proof: ProofDocument): string {
     ),
     '',
   );
+  if (b.per_task && b.per_task.length > 0) {
+    push('Per task:', '');
+    push(
+      ...table(
+        ['task', 'tokens used', 'tokens limit', 'usd used', 'usd limit', 'exceeded'],
+        b.per_task.map((t) => [
+          t.task_id,
+          String(t.used.tokens),
+          lim(t.limits.tokens),
+          String(t.used.usd),
+          lim(t.limits.usd),
+          [t.exceeded.tokens ? 'tokens' : '', t.exceeded.usd ? 'usd' : ''].filter(Boolean).join(', ') || 'no',
+        ]),
+      ),
+      '',
+    );
+  }
 
   push('## Changes', '');
   push(`${proof.commits.length} commits, ${proof.changed_files.length} files changed.`, '');

@@ -191,6 +191,10 @@ function budgetGaps(evidence: Evidence, add: Add): void {
         : `budget exceeded: ${d.what} used ${d.fmt(d.used)} of ${d.fmt(d.limit)}`,
     );
   }
+  for (const t of evidence.budget.per_task ?? []) {
+    if (t.exceeded.tokens) add('needs_more_budget', `budget exceeded: task ${t.task_id} tokens used ${t.used.tokens} of its ${t.limits.tokens ?? 'unlimited'} per-task limit`);
+    if (t.exceeded.usd) add('needs_more_budget', `budget exceeded: task ${t.task_id} usd used $${t.used.usd.toFixed(4)} of its ${t.limits.usd === null ? 'unlimited' : `$${t.limits.usd.toFixed(4)}`} per-task limit`);
+  }
 }
 
 function humanGaps(evidence: Evidence, add: Add): void {
@@ -212,6 +216,10 @@ function collectBudget(evidence: Evidence, out: string[]): void {
   if (exceeded.time || (limits.time_ms !== null && used.time_ms > limits.time_ms)) out.push('time');
   if (exceeded.tokens || (limits.tokens !== null && used.tokens > limits.tokens)) out.push('tokens');
   if (exceeded.usd || (limits.usd !== null && used.usd > limits.usd)) out.push('usd');
+  for (const t of evidence.budget.per_task ?? []) {
+    if (t.exceeded.tokens) out.push(`task ${t.task_id} tokens`);
+    if (t.exceeded.usd) out.push(`task ${t.task_id} usd`);
+  }
 }
 
 function readySentence(evidence: Evidence): string {

@@ -11,3 +11,7 @@ export { checkNewDependencies } from './dependencies.js';
 export { checkConflictMarkers, checkStubMarkers } from './stub-markers.js';
 export { buildReviewWall, DEFAULT_REQUIRED_SECTIONS, mergeReviewerOpinions } from './wall.js';
 export type { ReviewerOpinion, ReviewWallInput, ReviewWallResult } from './wall.js';
+export { parseReviewerAnswer } from './reviewer-answer.js';
+export type { ParsedReviewerAnswer, ReviewerAnswerResult } from './reviewer-answer.js';
+export { applyReviewerTurn } from './reviewer-wall.js';
+export type { ReviewerTurnResult } from './reviewer-wall.js';

@@ -6,7 +6,7 @@
  */
 export interface ControllerRecord {
   goalId: string;
-  /** The controller's lease owner id (`controller-<pid>-<uuid8>`). */
+  /** The controller's lease owner id (`controller:<host>:<pid>:<nonce>`, see runtime/goal/owner.ts). */
   owner: string;
   pid: number;
   host: string;

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { OmkError } from '../../core/errors.js';
 
 export const EXCLUDE_COMMENT = '# omk: local state (.omk/config.toml may be committed)';
-export const EXCLUDE_LINES: readonly string[] = ['/.omk/*', '!/.omk/config.toml'];
+/** `.omk/` stays out of git except what a team shares: the project config and the worktree include list. */
+export const EXCLUDE_LINES: readonly string[] = ['/.omk/*', '!/.omk/config.toml', '!/.omk/worktree-include'];
 
 function git(args: string[], cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
   return new Promise((resolve, reject) => {

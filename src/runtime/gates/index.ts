@@ -1,4 +1,4 @@
-export { runGate, type RunGateOptions } from './run-gate.js';
+export { gateRunKey, runGate, type RunGateOptions } from './run-gate.js';
 export { runGates, type GateSetRun } from './run-gates.js';
 export { loadGates, type GateSet, type LoadGatesInputs } from './load-gates.js';
 export { inspectRepo } from './inspect-repo.js';

@@ -45,6 +45,14 @@ export interface RunGateOptions {
  * storage (artifacts, the store) rejects. Order: cache (a hit returns the original evidence with
  * `cached: true`), then the breaker (an open one refuses with `outcome: "breaker_open"`), then the run.
  */
+/**
+ * The key a run of `spec` on `treeSha` is cached (and, within a goal, reused) under: the tree, the
+ * command, the cwd and the gate's whole environment as `runGate` would build it from `parentEnv`.
+ */
+export function gateRunKey(spec: GateSpec, treeSha: string, parentEnv: Readonly<Record<string, string | undefined>>): string {
+  return gateCacheKey({ treeSha, command: spec.command, cwd: spec.cwd, env: gateEnv(parentEnv, spec.env) });
+}
+
 export async function runGate(spec: GateSpec, options: RunGateOptions): Promise<GateEvidence> {
   const now = options.now ?? (() => new Date());
   const env = gateEnv(options.env ?? process.env, spec.env);

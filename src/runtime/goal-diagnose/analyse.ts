@@ -1,7 +1,9 @@
 import type { EventEnvelope } from '../../core/events/envelope.js';
 import { foldGoalLog, type AttemptFacts, type GoalLog, type TaskFacts } from '../../core/goal/controller/goal-log.js';
-import type { DiagnosedAttempt, DiagnosedRun, DiagnosedTask, DiagnoseReport, GateHistory, RepeatedSignature, StuckReason } from './report.js';
+import { detectNoProgress, resolveProgressThresholds, type ProgressThresholds } from '../../core/progress/index.js';
+import type { DiagnosedAttempt, DiagnosedRun, DiagnosedTask, DiagnoseReport, GateHistory, NoProgressSection, RepeatedSignature, StuckReason } from './report.js';
 import { explain } from './explain.js';
+import { attemptHistory } from './history.js';
 
 export interface DiagnoseInput {
   goalId: string;
@@ -10,6 +12,10 @@ export interface DiagnoseInput {
   events: readonly EventEnvelope[];
   /** Every goal-scoped run by run id, with its signature when it failed (see loadDiagnoseInput). */
   runs: ReadonlyMap<string, DiagnosedRun>;
+  /** Attempt patches by `patchKey` (see loadAttemptPatches), for the oscillation detector; without them diffs compare by file list. */
+  patches?: ReadonlyMap<string, string>;
+  /** `[goal.no_progress]` as configured; unset ones are the defaults. */
+  thresholds?: Partial<ProgressThresholds>;
 }
 
 /**
@@ -21,7 +27,8 @@ export function diagnoseGoal(input: DiagnoseInput): DiagnoseReport {
   const log = foldGoalLog(input.events);
   const baseTree = log.baseline?.tree_sha ?? null;
   const baselineRuns = [...input.runs.values()].filter((r) => r.scope === 'baseline');
-  const tasks = orderedTasks(log).map((t) => diagnoseTask(log, t, input.runs, baseTree, baselineRuns));
+  const thresholds = resolveProgressThresholds(input.thresholds);
+  const tasks = orderedTasks(log).map((t) => diagnoseTask(log, t, input.runs, baseTree, baselineRuns, thresholds));
   const gates = gateHistory(log, input.runs);
   const stuck = [...tasks.flatMap((t) => t.stuck_reasons), ...goalReasons(log, tasks, gates)];
   const attempted = tasks.some((t) => t.attempts.length > 0);
@@ -38,8 +45,20 @@ export function diagnoseGoal(input: DiagnoseInput): DiagnoseReport {
     tasks,
     gates,
     stuck_reasons: stuck,
+    no_progress: noProgressSection(log, input, thresholds),
     diagnosis,
     next_steps,
+  };
+}
+
+/** What the goal loop's own detector concludes over the same attempts, with the configured thresholds. */
+function noProgressSection(log: GoalLog, input: DiagnoseInput, t: ProgressThresholds): NoProgressSection {
+  const report = detectNoProgress(attemptHistory(log, input.runs, input.patches ?? new Map()), t);
+  return {
+    thresholds: { repeated_failure: t.repeatedFailure, empty_diffs: t.emptyDiffs, oscillations: t.oscillations, no_improvement_window: t.noImprovementWindow },
+    stalled: report.stalled,
+    findings: report.findings.map((f) => ({ kind: f.kind, task_id: f.task_id, attempts: f.attempts, message: f.message })),
+    diagnosis: report.diagnosis,
   };
 }
 
@@ -50,7 +69,14 @@ function orderedTasks(log: GoalLog): TaskFacts[] {
   return [...planned, ...rest].map((id) => log.tasks.get(id)).filter((t): t is TaskFacts => t !== undefined);
 }
 
-function diagnoseTask(log: GoalLog, t: TaskFacts, runs: ReadonlyMap<string, DiagnosedRun>, baseTree: string | null, baseline: DiagnosedRun[]): DiagnosedTask {
+function diagnoseTask(
+  log: GoalLog,
+  t: TaskFacts,
+  runs: ReadonlyMap<string, DiagnosedRun>,
+  baseTree: string | null,
+  baseline: DiagnosedRun[],
+  thresholds: ProgressThresholds,
+): DiagnosedTask {
   const planned = log.plan?.tasks.find((p) => p.id === t.id);
   const attempts: DiagnosedAttempt[] = [];
   for (const a of t.attempts) attempts.push(diagnoseAttempt(a, attempts, runs, baseTree));
@@ -81,7 +107,7 @@ function diagnoseTask(log: GoalLog, t: TaskFacts, runs: ReadonlyMap<string, Diag
       add('repeated_failure', `gate \`${r.gate}\` failed with the same signature ${r.signature} in attempts ${r.attempts.join(', ')}${r.excerpt ? ` (${r.excerpt})` : ''}`);
       if (r.on_baseline) add('pre_existing_failure', `gate \`${r.gate}\` already failed this way on the base commit (signature ${r.signature})`);
     }
-    if (emptyDiffs >= 2 || (emptyDiffs > 0 && emptyDiffs === attempts.length)) {
+    if (emptyDiffs >= thresholds.emptyDiffs || (emptyDiffs > 0 && emptyDiffs === attempts.length)) {
       add('empty_diffs', `${emptyDiffs} of ${attempts.length} ${plural(attempts.length, 'attempt')} changed nothing`);
     }
     const same = attempts.filter((a) => a.same_tree_as !== null && a.reverted_to === null && !a.empty_diff);
@@ -143,7 +169,7 @@ function gateHistory(log: GoalLog, runs: ReadonlyMap<string, DiagnosedRun>): Gat
     const run = runs.get(f.run_id);
     if (!run) continue;
     const h = out.get(run.gate) ?? { gate: run.gate, baseline: [], task: [], integration: [] };
-    h[run.scope].push(run);
+    if (run.scope !== 'bisect') h[run.scope].push(run);
     out.set(run.gate, h);
   }
   return [...out.values()].sort((a, b) => cmp(a.gate, b.gate));

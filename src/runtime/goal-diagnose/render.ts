@@ -13,6 +13,10 @@ export function renderDiagnosis(r: DiagnoseReport): string {
     out.push('', 'stuck reasons:');
     for (const s of r.stuck_reasons) out.push(`  [${s.kind}]${s.task_id ? ` ${s.task_id}:` : ''} ${s.text}`);
   }
+  const np = r.no_progress;
+  const th = np.thresholds;
+  out.push('', `no-progress detection (repeated_failure ${th.repeated_failure}, empty_diffs ${th.empty_diffs}, oscillations ${th.oscillations}, no_improvement_window ${th.no_improvement_window}):`);
+  for (const line of np.diagnosis.split('\n')) out.push(`  ${line}`);
   for (const t of r.tasks) {
     out.push('', `task ${t.id} (${t.result}${t.max_retries === null ? '' : `, max_retries ${t.max_retries}`})${t.title ? ` — ${t.title}` : ''}`);
     for (const a of t.attempts) {

@@ -4,7 +4,7 @@
 export interface DiagnosedRun {
   run_id: string;
   gate: string;
-  scope: 'baseline' | 'task' | 'integration';
+  scope: 'baseline' | 'task' | 'integration' | 'bisect';
   task_id: string | null;
   tree_sha: string;
   passed: boolean;
@@ -78,6 +78,17 @@ export interface GateHistory {
   integration: DiagnosedRun[];
 }
 
+/**
+ * The goal loop's no-progress detector (docs/no-progress.md) over the goal's attempts, with the
+ * thresholds from `[goal.no_progress]`: what the loop would conclude now.
+ */
+export interface NoProgressSection {
+  thresholds: { repeated_failure: number; empty_diffs: number; oscillations: number; no_improvement_window: number };
+  stalled: boolean;
+  findings: Array<{ kind: string; task_id: string; attempts: number[]; message: string }>;
+  diagnosis: string;
+}
+
 export type DiagnosisVerdict = 'no_attempts' | 'progressing' | 'stuck' | 'looping' | 'done';
 
 export interface DiagnoseReport {
@@ -89,6 +100,7 @@ export interface DiagnoseReport {
   tasks: DiagnosedTask[];
   gates: GateHistory[];
   stuck_reasons: StuckReason[];
+  no_progress: NoProgressSection;
   /** Plain language, one paragraph. */
   diagnosis: string;
   next_steps: string[];

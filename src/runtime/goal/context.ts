@@ -17,11 +17,20 @@ export interface GoalRuntime {
   worktreesRoot: string;
   env: Readonly<Record<string, string | undefined>>;
   homeDir: string;
-  config: Pick<OmkConfig, 'approval' | 'defaults'>;
+  /**
+   * `goal`: no-progress thresholds and gate-run reuse (docs/no-progress.md, docs/gates.md). `worktrees`:
+   * the setup command for new worktrees (docs/git-and-worktrees.md); without it there is none.
+   */
+  config: Pick<OmkConfig, 'approval' | 'defaults' | 'goal'> & Partial<Pick<OmkConfig, 'worktrees'>>;
   /** The active gates (configured, else detected). */
   gates: readonly GateSpec[];
   /** Undefined when no engine is configured: planning falls back, execution is blocked. */
   engine: EnginePort | undefined;
+  /**
+   * The review wall's reviewer agent (may be another engine than the executor's); undefined: the wall is
+   * omk's deterministic checks only.
+   */
+  reviewer?: EnginePort | undefined;
   now: () => Date;
   /** Four hex digits, for goal ids. */
   randomHex: () => string;

@@ -19,6 +19,10 @@ import type { GoalRuntime, GoalScope } from './context.js';
 import { record } from './context.js';
 import { BudgetRefusedError, GoalBudget } from './budget.js';
 import { executeTaskAttempt } from './execute-task.js';
+import { AgentPool } from './agent-pool.js';
+import { reclaimDeadLeases } from './lease-sweep.js';
+import { currentGraph } from '../../core/goal/controller/graph-view.js';
+import { singleStepAction, type SingleStep } from '../../core/goal/controller/single-step.js';
 import { createGoal, runIntake, type GoalRequest, type IntakeOutcome } from './intake.js';
 import { runBaseline, runIntegration } from './integrate.js';
 import { loadTaskGraph, runPlanning } from './planning.js';
@@ -31,6 +35,10 @@ export interface RunGoalRequest extends GoalRequest {
   planOnly?: boolean;
   /** until-ready rounds, the first included. @default DEFAULT_MAX_ROUNDS */
   maxRounds?: number;
+  /** Run one phase by hand and stop, the goal left paused (`omk goal execute|verify|review`). */
+  only?: SingleStep;
+  /** Agents this controller runs itself; the rest of maxAgents is left to `omk worker` processes. @default maxAgents */
+  localAgents?: number;
 }
 
 export interface GoalRunResult {
@@ -41,8 +49,10 @@ export interface GoalRunResult {
   proof?: ProofDocument;
 }
 
-/** A runaway guard: no goal of this slice needs anywhere near this many controller steps. */
-const MAX_STEPS = 1000;
+/** A runaway guard: no goal needs anywhere near this many controller steps (waits included). */
+const MAX_STEPS = 100_000;
+/** How long the controller sleeps while tasks run, before looking at the log (and control requests) again. */
+const WAIT_POLL_MS = 250;
 
 /**
  * `omk goal run`: creates the goal, then loops — fold the log, ask the pure controller for the next
@@ -96,6 +106,11 @@ export async function driveControlled(scope: GoalScope, req: RunGoalRequest, con
     session.start();
     const signal = AbortSignal.any([rt.signal, session.signal]);
     const result = await drive({ ...scope, rt: { ...rt, signal } }, req, (c) => session.request(c));
+    if (result.status === 'stepped') {
+      // A single step leaves the goal paused, for the next step or `omk goal resume` to go on from.
+      await rt.store.transaction((tx) => recordPause(tx, goalId, control.by, `single step done: ${result.reason}`));
+      return { goalId, status: 'paused', reason: result.reason };
+    }
     const stop = session.stopReason;
     if (!stop || result.status !== 'interrupted') return result;
     if (stop.kind === 'pause') {
@@ -124,38 +139,81 @@ export async function drive(scope: GoalScope, req: RunGoalRequest, onControl?: (
 
 async function driveSteps(scope: GoalScope, req: RunGoalRequest, onControl?: (request: ControlRequest) => void): Promise<GoalRunResult> {
   const { rt, goalId } = scope;
+  const agents = new AgentPool(scope, req.localAgents ?? req.maxAgents);
+  // Steps performed, for a single-step run (`omk goal execute|verify|review`).
+  let performed = 0;
   let intake: IntakeOutcome | undefined;
   let lastProof: ProofDocument | undefined;
   const options = { maxAgents: req.maxAgents, untilReady: req.untilReady, maxRounds: req.maxRounds ?? DEFAULT_MAX_ROUNDS };
-  for (let n = 0; n < MAX_STEPS; n++) {
-    const log = foldGoalLog(await rt.store.readEvents(goalId));
-    if (log.cancelled) return { goalId, status: 'cancelled', reason: log.cancelled.reason ?? 'cancelled' };
-    if (log.control && onControl) onControl(log.control);
-    if (rt.signal.aborted) return { goalId, status: 'interrupted', reason: 'interrupted; the goal stays as recorded' };
-    const graph = log.plan ? await loadTaskGraph(scope) : undefined;
-    const statuses = new Map((await rt.store.listTasks(goalId)).map((t) => [t.id, t.status] as const));
-    const step = decideNextStep(log, graph, statuses, options);
-    if (step.kind === 'finish') return { goalId, status: step.status, reason: step.reason, ...(lastProof ? { proof: lastProof } : {}) };
-    if (req.planOnly && log.plan) return { goalId, status: 'planned', reason: `${log.plan.tasks.length} task(s) planned by the ${log.plan.planner}` };
-    try {
-      const outcome = await perform(scope, step, { log, graph, statuses, req, intake: () => intake ?? resumeIntake(scope, log) });
-      if (outcome?.intake) intake = outcome.intake;
-      if (outcome?.proof) lastProof = outcome.proof;
-      if (outcome?.interrupted) return { goalId, status: 'interrupted', reason: 'interrupted during a task; it was put back in the queue' };
-      if (outcome?.stop) return { goalId, status: 'running', reason: outcome.stop };
-    } catch (error) {
-      // The budget refused an agent turn (recorded as budget.exhausted): the next step is the proof.
-      if (error instanceof BudgetRefusedError) continue;
-      if (rt.signal.aborted || (isOmkError(error) && error.code === 'interrupted')) {
-        return { goalId, status: 'interrupted', reason: 'interrupted; the goal stays as recorded' };
+  try {
+    for (let n = 0; n < MAX_STEPS; n++) {
+      const log = foldGoalLog(await rt.store.readEvents(goalId));
+      if (log.cancelled) return await agents.drained({ goalId, status: 'cancelled', reason: log.cancelled.reason ?? 'cancelled' });
+      if (log.control && onControl) onControl(log.control);
+      if (rt.signal.aborted || agents.interrupted) return await agents.drained({ goalId, status: 'interrupted', reason: 'interrupted; running tasks were put back in the queue' });
+      const graph = log.plan ? await goalGraph(scope, log) : undefined;
+      // Holders that died on this machine (a killed `omk worker`) give their tasks back at once.
+      if (graph) await reclaimDeadLeases(scope);
+      const statuses = new Map((await rt.store.listTasks(goalId)).map((t) => [t.id, t.status] as const));
+      for (const id of agents.running) statuses.set(id, 'leased');
+      let step = decideNextStep(log, graph, statuses, options);
+      if (req.only) {
+        const action = singleStepAction(req.only, step, performed, { planned: graph !== undefined, integrated: log.integration !== undefined });
+        if (action.kind === 'refuse') throw new OmkError('failed', `omk goal ${req.only}: ${action.reason}`, { hint: `omk goal status ${goalId}` });
+        if (action.kind === 'stop') return await agents.drained({ goalId, status: 'stepped', reason: action.reason });
+        step = action.step;
       }
-      if (step.kind === 'prove') throw error;
-      await record(scope, 'goal.failed', { reason: `${step.kind}: ${describeError(error)}` });
-      rt.progress(`${step.kind} failed: ${describeError(error)}`);
+      if (step.kind === 'execute') {
+        performed += 1;
+        const started = agents.start(step.taskIds, (taskId) => executeTaskAttempt(scope, graph!, taskId, log, log.intake!));
+        if (started === 0) await agents.settle(WAIT_POLL_MS);
+        continue;
+      }
+      if (step.kind === 'wait') {
+        // Our own agents finishing, or another process's (an `omk worker`) releasing, moves the goal on.
+        await agents.settle(WAIT_POLL_MS);
+        continue;
+      }
+      // Every other step needs the task work of this round finished (a budget refusal mid-round lets the running ones finish).
+      if (agents.running.size > 0) {
+        await agents.settle(WAIT_POLL_MS);
+        continue;
+      }
+      const failure = agents.takeFailure();
+      if (failure) {
+        await record(scope, 'goal.failed', { reason: `execute: ${describeError(failure)}` });
+        rt.progress(`execute failed: ${describeError(failure)}`);
+        continue;
+      }
+      if (step.kind === 'finish') return { goalId, status: step.status, reason: step.reason, ...(lastProof ? { proof: lastProof } : {}) };
+      if (req.planOnly && log.plan) return { goalId, status: 'planned', reason: `${log.plan.tasks.length} task(s) planned by the ${log.plan.planner}` };
+      try {
+        performed += 1;
+        const outcome = await perform(scope, step, { log, graph, statuses, req, intake: () => intake ?? resumeIntake(scope, log) });
+        if (outcome?.intake) intake = outcome.intake;
+        if (outcome?.proof) lastProof = outcome.proof;
+      } catch (error) {
+        // The budget refused an agent turn (recorded as budget.exhausted): the next step is the proof.
+        if (error instanceof BudgetRefusedError) continue;
+        if (rt.signal.aborted || (isOmkError(error) && error.code === 'interrupted')) {
+          return { goalId, status: 'interrupted', reason: 'interrupted; the goal stays as recorded' };
+        }
+        if (step.kind === 'prove') throw error;
+        await record(scope, 'goal.failed', { reason: `${step.kind}: ${describeError(error)}` });
+        rt.progress(`${step.kind} failed: ${describeError(error)}`);
+      }
     }
+    await record(scope, 'goal.failed', { reason: `the controller took more than ${MAX_STEPS} steps` });
+  } finally {
+    await agents.drain();
   }
-  await record(scope, 'goal.failed', { reason: `the controller took more than ${MAX_STEPS} steps` });
   return drive(scope, req);
+}
+
+/** The planned graph plus tasks added since (fix tasks, accepted proposals). */
+export async function goalGraph(scope: GoalScope, log: GoalLog): Promise<TaskGraph | undefined> {
+  const planned = await loadTaskGraph(scope);
+  return planned ? currentGraph(planned, log) : undefined;
 }
 
 interface StepInputs {
@@ -169,11 +227,9 @@ interface StepInputs {
 interface StepOutcome {
   intake?: IntakeOutcome;
   proof?: ProofDocument;
-  interrupted?: boolean;
-  stop?: string;
 }
 
-async function perform(scope: GoalScope, step: Exclude<NextStep, { kind: 'finish' }>, i: StepInputs): Promise<StepOutcome | undefined> {
+async function perform(scope: GoalScope, step: Exclude<NextStep, { kind: 'finish' | 'execute' | 'wait' }>, i: StepInputs): Promise<StepOutcome | undefined> {
   const { rt, goalId } = scope;
   switch (step.kind) {
     case 'intake': {
@@ -189,14 +245,6 @@ async function perform(scope: GoalScope, step: Exclude<NextStep, { kind: 'finish
     case 'baseline':
       await runBaseline(scope, i.log.intake!);
       return undefined;
-    case 'execute': {
-      const result = await executeTaskAttempt(scope, i.graph!, step.taskId, i.log, i.log.intake!);
-      if (result === 'interrupted') return { interrupted: true };
-      if (result === 'not_leased') return { stop: `task ${step.taskId} could not be leased (another controller holds it)` };
-      return undefined;
-    }
-    case 'wait':
-      return { stop: `task(s) ${step.taskIds.join(', ')} are leased by another worker` };
     case 'integrate':
       await runIntegration(scope, i.graph!, i.log.intake!, i.log, i.statuses);
       return undefined;

@@ -6,14 +6,15 @@ import type { TurnTokens } from '../cost/ledger.js';
  * the driver an implementation over the engine registry (src/cli/commands/goal/engine-port.ts) and
  * tests may hand it anything that keeps this contract.
  */
-export type AgentRole = 'planner' | 'executor';
+/** Planners and reviewers run read-only (`plan`); only executors write. */
+export type AgentRole = 'planner' | 'executor' | 'reviewer';
 
 export interface AgentTurnRequest {
   role: AgentRole;
-  /** Absolute: the repository root for the planner, the task's worktree for an executor. */
+  /** Absolute: the repository root for the planner, the task's worktree for an executor, the integration worktree for a reviewer. */
   cwd: string;
   prompt: string;
-  /** `plan` (read-only) for planners, `auto` (confined to cwd) for executors. */
+  /** `plan` (read-only) for planners and reviewers, `auto` (confined to cwd) for executors. */
   mode: 'plan' | 'auto';
   /** Every tool call the agent asks permission for. A throw counts as a denial. */
   approve: (request: ApprovalRequest, signal: AbortSignal) => Promise<{ allow: boolean; rule?: string; reason?: string }>;
@@ -22,7 +23,16 @@ export interface AgentTurnRequest {
   signal: AbortSignal;
   /** Progress for humans (a tool call started, a denial); never evidence. */
   onActivity?: (line: string) => void;
+  /**
+   * The turn's usage so far (cumulative), each time the engine reports some: after every model call for
+   * the builtin and Wire engines, only at the end of the turn for ACP agents. The budget's between-turn
+   * check (turn-guard.ts) listens here and aborts `signal` when the turn must stop.
+   */
+  onUsage?: (cumulative: TurnUsageSoFar) => void;
 }
+
+/** A turn's tokens so far, and their cost when the engine prices them. */
+export type TurnUsageSoFar = TurnTokens & { costUsd?: number };
 
 export type AgentTurnOutcome =
   | {

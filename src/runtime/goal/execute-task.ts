@@ -5,20 +5,27 @@ import { engineFeedback, gateFeedback, noChangesFeedback, outOfScope, scopeFeedb
 import type { Task, TaskGraph } from '../../core/goal/task-graph/schema.js';
 import type { GateSpec } from '../../core/gates/spec.js';
 import type { LeaseClaim, TaskStatus } from '../../core/store/types.js';
-import { commitAll, diffBetween, headSha, resetHard, taskBranchName, treeOf, workingTreeChanges } from '../git/index.js';
+import { commitAll, diffBetween, headSha, isAncestor, resetHard, taskBranchName, treeOf, workingTreeChanges } from '../git/index.js';
 import { approverFor } from './approval.js';
 import type { GoalScope } from './context.js';
 import { gitContext } from './context.js';
 import { transcriptFile, writeTextAtomically } from './goal-dir.js';
 import { gateOutputTail, runScopedGates } from './gate-runs.js';
 import { recoverWorktree } from './recover.js';
-import { recordTurnCost } from './turn-cost.js';
+import { runBudgetedTurn } from './turn-guard.js';
 import { openTaskWorktree } from './worktrees.js';
 import { detectTaskStall } from './no-progress.js';
+import { taskStart } from '../../core/goal/controller/graph-view.js';
+import { mergeDependencies, mergeSliceIntoFixWorktree } from './fix-merge.js';
+import { AttemptBeacon } from './worker-beacon.js';
+import { acceptProposals } from './proposals.js';
 import path from 'node:path';
 
 /** A lease outlives a slow turn by far; the heartbeat renews it every third of this. @default 10 min */
 export const LEASE_TTL_MS = 10 * 60_000;
+
+/** How often a running attempt renews its lease (also its "last heartbeat" in status). */
+export const HEARTBEAT_MS = Math.min(LEASE_TTL_MS / 3, 15_000);
 
 export type TaskStepResult = 'done' | 'retry' | 'failed' | 'blocked' | 'not_leased' | 'lease_lost' | 'interrupted';
 
@@ -35,26 +42,52 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
   // Before anything is held: a refused spawn leaves the task queued (BudgetRefusedError).
   const ticket = rt.engine ? await scope.budget?.admit('executor', taskId) : undefined;
   const lease = await rt.store.transaction((tx) => tx.acquireLease(ref, rt.owner, LEASE_TTL_MS));
-  if (!lease.ok) return 'not_leased';
+  if (!lease.ok) {
+    await scope.budget?.settle(ticket, undefined); // another worker has the task: its reservation goes back
+    return 'not_leased';
+  }
   const claim: LeaseClaim = { ...ref, owner: rt.owner, token: lease.lease.token };
   // Numbered by attempts started, so an interrupted attempt's transcript and diff are never overwritten.
   const attempt = (log.tasks.get(taskId)?.started ?? 0) + 1;
   const round = log.round;
 
+  const beacon = AttemptBeacon.forTask(scope.dir.root, { taskId, attempt, owner: rt.owner, engine: rt.engine?.name ?? '(none)' }, rt.now);
   const lost = new AbortController();
   const signal = AbortSignal.any([rt.signal, lost.signal]);
   const heartbeat = setInterval(() => {
     rt.store
       .transaction((tx) => tx.renewLease(claim, LEASE_TTL_MS))
-      .then((r) => (r.ok ? undefined : lost.abort(new Error('lease-lost'))))
+      .then((r) => (r.ok ? beacon.heartbeat() : lost.abort(new Error('lease-lost'))))
       .catch(() => lost.abort(new Error('lease-lost')));
-  }, LEASE_TTL_MS / 3);
+  }, HEARTBEAT_MS);
   heartbeat.unref();
 
   let started: { startSha: string; worktree: string } | undefined;
   try {
-    const wt = await openTaskWorktree(scope, taskId, intake.base_sha, attempt);
+    const start = taskStart(log, taskId, intake.base_sha);
+    let wt = await openTaskWorktree(scope, taskId, start.startSha, attempt, signal);
+    if (wt.bootstrap?.ok === false) {
+      // No agent runs in a worktree that lacks what it needs; the task waits, the next open bootstraps again.
+      if (rt.signal.aborted) return await interrupt(scope, claim, attempt, round, undefined);
+      if (lost.signal.aborted) return 'lease_lost';
+      await rt.store.transaction((tx) => tx.releaseLease(claim, 'blocked'));
+      rt.progress(`task ${taskId}: blocked: ${wt.bootstrap.failure ?? 'worktree bootstrap failed'}`);
+      return 'blocked';
+    }
     const wtGit = { ...gitContext(rt, wt.path), signal };
+    if (start.mergeFrom) await mergeSliceIntoFixWorktree(wtGit, start.mergeFrom, taskId);
+    // Before each attempt (idempotent, so a crash between merges is harmless): dependencies not yet in HEAD.
+    const deps = [];
+    for (const t of graph.tasks) {
+      if (!task.depends_on.includes(t.id)) continue;
+      const branch = taskBranchName(goalId, t.id);
+      if (!(await isAncestor(wtGit, branch, 'HEAD'))) deps.push({ id: t.id, branch });
+    }
+    if (deps.length > 0) {
+      const merged = await mergeDependencies(wtGit, deps);
+      if (merged.conflicted.length > 0) rt.progress(`task ${taskId}: starts without ${merged.conflicted.join(', ')} (their branches conflict)`);
+      wt = { ...wt, head: await headSha(wtGit) };
+    }
     await rt.store.transaction((tx) =>
       tx.appendEvent(goalId, 'task.started', { task_id: taskId, attempt, round, owner: rt.owner, token: claim.token, branch: wt.branch, worktree: wt.path, start_sha: wt.head }),
     );
@@ -63,7 +96,8 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
 
     if (!rt.engine) return await block(scope, claim, 'no engine is configured (defaults.engine or --engine)');
     const specs = taskGates(task, intake, rt.gates);
-    const outcome = await rt.engine.runTurn({
+    // The budget is checked between the turn's model calls too (turn-guard.ts); `stop` says it cut the turn short.
+    const { outcome, stop } = await runBudgetedTurn(scope, ticket, { source: `task:${taskId}#${attempt}`, taskId }, {
       role: 'executor',
       cwd: wt.path,
       prompt: executorPrompt({
@@ -79,11 +113,18 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
       approve: approverFor(scope, wt.path, 'auto', intake.base_ref),
       transcriptFile: transcriptFile(scope.dir, taskId, attempt),
       signal,
-      onActivity: (line) => rt.progress(`task ${taskId}: ${line}`),
+      onActivity: (line) => {
+        beacon.activity(line);
+        rt.progress(`task ${taskId}: ${line}`);
+      },
     });
     if (!outcome.started) return await block(scope, claim, outcome.detail, outcome.kind);
-    await recordTurnCost(scope, `task:${taskId}#${attempt}`, outcome, taskId);
-    await scope.budget?.settle(ticket, outcome);
+    beacon.usage(outcome.usage.input + outcome.usage.output + outcome.usage.cacheRead + outcome.usage.cacheWrite, outcome.costUsd);
+    if (stop) {
+      // Not a failed attempt: it goes back to the queue (interrupted, partial work recorded) and the goal stops for budget.
+      await interrupt(scope, claim, attempt, round, started, stop.message);
+      throw stop;
+    }
     if (rt.signal.aborted) return await interrupt(scope, claim, attempt, round, started);
     if (lost.signal.aborted) return 'lease_lost';
 
@@ -161,7 +202,10 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
           diagnosis: stall.report.diagnosis,
         });
       }
-      if (next === 'done') await tx.appendEvent(goalId, 'task.completed', { task_id: taskId, attempts: attempt, commit: result.commit, tree_sha: result.tree! });
+      if (next === 'done') {
+        await tx.appendEvent(goalId, 'task.completed', { task_id: taskId, attempts: attempt, commit: result.commit, tree_sha: result.tree! });
+        await acceptProposals(tx, goalId, { taskId, attempt }, outcome.text, graph, rt.gates.map((g) => g.name));
+      }
       if (next === 'failed') {
         const reason = stall
           ? `no progress: ${stall.findings.map((f) => f.message).join('; ')}`
@@ -180,6 +224,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
     throw error;
   } finally {
     clearInterval(heartbeat);
+    await beacon.close();
   }
 }
 
@@ -190,12 +235,12 @@ export function taskGates(task: Task, intake: IntakeFacts, gates: readonly GateS
 }
 
 /**
- * Pause, cancel or Ctrl-C during an attempt: the lease is released with the task back to `queued` and
+ * Pause, cancel, Ctrl-C or the budget stopping the turn (`why`) during an attempt: the lease is released with the task back to `queued` and
  * the attempt recorded as interrupted (not a failure, not counted against max_retries); the worktree is
  * reset to where the attempt started, what it discards recorded first (`worktree.recovered`).
  */
-async function interrupt(scope: GoalScope, claim: LeaseClaim, attempt: number, round: number, started: { startSha: string; worktree: string } | undefined): Promise<TaskStepResult> {
-  const reason = scope.rt.signal.reason instanceof Error ? scope.rt.signal.reason.message : ((scope.rt.signal.reason as { kind?: string } | undefined)?.kind ?? 'interrupted');
+async function interrupt(scope: GoalScope, claim: LeaseClaim, attempt: number, round: number, started: { startSha: string; worktree: string } | undefined, why?: string): Promise<TaskStepResult> {
+  const reason = why ?? (scope.rt.signal.reason instanceof Error ? scope.rt.signal.reason.message : ((scope.rt.signal.reason as { kind?: string } | undefined)?.kind ?? 'interrupted'));
   await scope.rt.store.transaction(async (tx) => {
     const released = await tx.releaseLease(claim, 'queued');
     if (released.ok && started) await tx.appendEvent(scope.goalId, 'task.attempt_interrupted', { task_id: claim.taskId, attempt, round, reason });

@@ -21,6 +21,8 @@ export interface GoalDir {
   transcripts: string;
   reviews: string;
   diffs: string;
+  /** Worktree setup command output: `artifacts/setup/<run-id>/{stdout,stderr}`. */
+  setup: string;
 }
 
 export function goalDir(goalsDir: string, goalId: string): GoalDir {
@@ -41,6 +43,7 @@ export function goalDir(goalsDir: string, goalId: string): GoalDir {
     transcripts: path.join(root, 'transcripts'),
     reviews: path.join(artifacts, 'reviews'),
     diffs: path.join(artifacts, 'diffs'),
+    setup: path.join(artifacts, 'setup'),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { BudgetLimits } from '../../core/budget/index.js';
+import { hasPerTaskLimits, type BudgetLimits, type PerTaskLimits } from '../../core/budget/index.js';
 import { OmkError } from '../../core/errors.js';
 import { intakeRepoFacts } from '../../core/goal/controller/repo-facts.js';
 import { assessIntake } from '../../core/goal/intake/intake.js';
@@ -19,10 +19,12 @@ export interface GoalRequest {
   gates?: readonly string[];
   maxAgents: number;
   untilReady: boolean;
-  /** Budget limits (flags over config `[budget]`); recorded as `budget.set` when any is set. */
-  budget?: { limits: BudgetLimits; source: string };
+  /** Budget limits (flags over config `[budget]`) and per-task limits; recorded as `budget.set` when any is set. */
+  budget?: { limits: BudgetLimits; source: string; perTask?: PerTaskLimits };
   /** A goal id chosen in advance (`goal run --detach` names the goal before its controller starts). */
   goalId?: string;
+  /** `--policy` / `--merge-policy` as resolved at the start; recorded in goal.json so a resume delivers the same way. */
+  delivery?: { policy: string; mergePolicy: string };
 }
 
 /** Creates the goal row, its `goal.created` event and goal.json. Unknown `--gates` names are a usage error before anything is written. */
@@ -39,8 +41,9 @@ export async function createGoal(rt: GoalRuntime, req: GoalRequest): Promise<Goa
     await tx.createGoal({ id: goalId, prompt: req.request });
     await tx.appendEvent(goalId, 'goal.created', { goal_id: goalId, prompt: req.request });
     const limits = req.budget?.limits;
-    if (req.budget && limits && (limits.time_ms !== null || limits.tokens !== null || limits.usd_micros !== null)) {
-      await tx.appendEvent(goalId, 'budget.set', { limits, source: req.budget.source });
+    const perTask = hasPerTaskLimits(req.budget?.perTask) ? req.budget.perTask : undefined;
+    if (req.budget && limits && (limits.time_ms !== null || limits.tokens !== null || limits.usd_micros !== null || perTask)) {
+      await tx.appendEvent(goalId, 'budget.set', { limits, source: req.budget.source, ...(perTask ? { per_task: perTask } : {}) });
     }
   });
   await writeGoalJson(scope, req, undefined, undefined);
@@ -93,7 +96,13 @@ async function writeGoalJson(scope: GoalScope, req: GoalRequest, intake: IntakeR
     request: req.request,
     created_at: goal?.createdAt ?? null,
     base: base ?? null,
-    options: { max_agents: req.maxAgents, until_ready: req.untilReady, gates: req.gates ?? null },
+    options: {
+      max_agents: req.maxAgents,
+      until_ready: req.untilReady,
+      gates: req.gates ?? null,
+      policy: req.delivery?.policy ?? null,
+      merge_policy: req.delivery?.mergePolicy ?? null,
+    },
     intake: intake
       ? {
           type: intake.type,

@@ -11,7 +11,7 @@ import type { GoalScope } from './context.js';
 import { record } from './context.js';
 import { recordDecision } from './decisions.js';
 import { readTextIfExists, transcriptFile, writeJsonAtomically, writeTextAtomically } from './goal-dir.js';
-import { recordTurnCost } from './turn-cost.js';
+import { runBudgetedTurn } from './turn-guard.js';
 
 /** How many times the planner is asked (the first ask included) before the heuristic plan is used. @default 3 */
 export const DEFAULT_PLANNER_ASKS = 3;
@@ -44,7 +44,7 @@ export async function runPlanning(scope: GoalScope, intake: IntakeResult, repo: 
       asks = ask;
       rt.progress(`planning: asking ${rt.engine.name} for a task graph (ask ${ask} of ${maxAsks})`);
       const ticket = await scope.budget?.admit('planner', '_planner');
-      const outcome = await rt.engine.runTurn({
+      const { outcome, stop } = await runBudgetedTurn(scope, ticket, { source: 'planner' }, {
         role: 'planner',
         cwd: rt.repoRoot,
         prompt: plannerPrompt({ goalId, intake, repo, knownGates, ...(problems ? { problems: formatProblemsForPlanner(problems) } : {}) }),
@@ -54,8 +54,8 @@ export async function runPlanning(scope: GoalScope, intake: IntakeResult, repo: 
         signal: rt.signal,
         onActivity: (line) => rt.progress(`planner: ${line}`),
       });
-      await recordTurnCost(scope, 'planner', outcome);
-      await scope.budget?.settle(ticket, outcome);
+      // The budget stopped the planner between model calls (recorded): the driver goes on to the proof.
+      if (stop) throw stop;
       if (!outcome.started) {
         lastProblem = `the planner engine could not start: ${outcome.detail}`;
         break;

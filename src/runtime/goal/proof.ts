@@ -139,7 +139,7 @@ async function listArtifacts(scope: GoalScope): Promise<string[]> {
   for (const file of [dir.goalJson, dir.prd, dir.technicalPlan, dir.testSpec, dir.taskGraph, dir.decisions]) {
     if ((await readTextIfExists(file)) !== undefined) out.push(goalRelative(dir, file));
   }
-  for (const root of [dir.transcripts, dir.diffs, dir.reviews]) out.push(...(await walk(root)).map((f) => goalRelative(dir, f)));
+  for (const root of [dir.transcripts, dir.diffs, dir.reviews, dir.setup]) out.push(...(await walk(root)).map((f) => goalRelative(dir, f)));
   return out.sort();
 }
 

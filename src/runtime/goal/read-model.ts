@@ -4,6 +4,8 @@ import type { StoreReader } from '../../core/store/store.js';
 import type { Goal, Task } from '../../core/store/types.js';
 import { goalDir, readTextIfExists, type GoalDir } from './goal-dir.js';
 import { parseTaskGraphJson, type TaskGraph } from '../../core/goal/task-graph/schema.js';
+import { currentGraph } from '../../core/goal/controller/graph-view.js';
+import { readWorkerViews, type WorkerView } from './worker-beacon.js';
 
 /** What `omk goal status|show|list` read: the store's rows plus the goal's folded log. No writes. */
 export interface GoalState {
@@ -12,6 +14,8 @@ export interface GoalState {
   log: GoalLog;
   dir: GoalDir;
   graph: TaskGraph | undefined;
+  /** Running attempts whose holder still has the task's lease (stale beacons of dead workers left out). */
+  workers: WorkerView[];
 }
 
 export async function readGoalState(store: StoreReader, goalsDir: string, ref: string): Promise<GoalState> {
@@ -20,7 +24,15 @@ export async function readGoalState(store: StoreReader, goalsDir: string, ref: s
   const dir = goalDir(goalsDir, goal.id);
   const text = await readTextIfExists(dir.taskGraph);
   const parsed = text === undefined ? undefined : parseTaskGraphJson(text);
-  return { goal, tasks, log: foldGoalLog(events), dir, graph: parsed?.ok ? parsed.value : undefined };
+  const log = foldGoalLog(events);
+  const owners = new Map<string, string>();
+  for (const t of tasks) {
+    if (t.status !== 'leased') continue;
+    const lease = await store.getLease({ goalId: goal.id, taskId: t.id });
+    if (lease) owners.set(t.id, lease.owner);
+  }
+  const workers = readWorkerViews(dir.root).filter((w) => owners.get(w.task_id) === w.owner);
+  return { goal, tasks, log, dir, graph: parsed?.ok ? currentGraph(parsed.value, log) : undefined, workers };
 }
 
 /** `omk goal status --json` (docs/goals.md). */
@@ -43,6 +55,7 @@ export function statusJson(state: GoalState): Record<string, unknown> {
     tasks: tasks.map((t) => ({ id: t.id, title: t.title, status: t.status, attempts: log.tasks.get(t.id)?.attempts.length ?? 0 })),
     proof: proof ? { status: proof.status, readiness: proof.readiness, known_gaps: proof.gaps, path: path.join(state.dir.root, proof.path) } : null,
     cost: { turns: log.cost.turns, tokens_in: log.cost.tokensIn, tokens_out: log.cost.tokensOut, usd: log.cost.usd },
+    workers: state.workers,
     events: log.lastSeq,
     goal_dir: state.dir.root,
   };

@@ -20,6 +20,7 @@ import {
 } from '../git/index.js';
 import { MARKER_VERSION, writeMarker } from '../git/worktree-marker.js';
 import type { GoalScope } from './context.js';
+import { ownerIsGone, parseOwnerId } from './owner.js';
 
 /**
  * Recovery when a controller takes over a goal (`omk goal resume`, also after `kill -9`): the goal
@@ -31,18 +32,23 @@ export async function recoverGoal(scope: GoalScope, log: GoalLog): Promise<strin
   const notes: string[] = [];
   notes.push(...(await reconcileGoalDir(scope.dir.root, scope.rt.now)));
   const { rt, goalId } = scope;
+  // Tasks a live `omk worker` holds stay with it; everything the stopped controller held comes back.
+  const keptByWorkers = new Set<string>();
   await rt.store.transaction(async (tx) => {
     await tx.expireLeases();
     for (const task of await tx.listTasks(goalId)) {
       if (task.status !== 'leased') continue;
       const lease = await tx.getLease({ goalId, taskId: task.id });
-      if (lease && lease.owner !== rt.owner) {
-        await takeOverLease(tx, lease, 'queued', rt.now());
-        notes.push(`task ${task.id}: the lease of ${lease.owner} was taken back (re-queued)`);
+      if (!lease || lease.owner === rt.owner) continue;
+      if (parseOwnerId(lease.owner)?.role === 'worker' && !ownerIsGone(lease.owner)) {
+        keptByWorkers.add(task.id);
+        continue;
       }
+      await takeOverLease(tx, lease, 'queued', rt.now());
+      notes.push(`task ${task.id}: the lease of ${lease.owner} was taken back (re-queued)`);
     }
     for (const t of log.tasks.values()) {
-      if (!t.running) continue;
+      if (!t.running || keptByWorkers.has(t.id)) continue;
       await tx.appendEvent(goalId, 'task.attempt_interrupted', {
         task_id: t.id,
         attempt: t.running.attempt,
@@ -54,7 +60,7 @@ export async function recoverGoal(scope: GoalScope, log: GoalLog): Promise<strin
   });
   const base = log.intake?.base_sha;
   for (const t of log.tasks.values()) {
-    if (t.result === 'done' && !t.running) continue;
+    if ((t.result === 'done' && !t.running) || keptByWorkers.has(t.id)) continue;
     const dir = path.join(rt.worktreesRoot, taskWorktreeDir(goalId, t.id));
     const note = await recoverWorktree(scope, { id: t.id, dir, branch: taskBranchName(goalId, t.id), resetTo: t.running?.startSha, baseSha: base, attempt: t.started });
     if (note) notes.push(note);

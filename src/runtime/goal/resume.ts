@@ -1,8 +1,10 @@
 import { OmkError } from '../../core/errors.js';
+import { singleStepAction, type SingleStep } from '../../core/goal/controller/single-step.js';
+import { decideNextStep } from '../../core/goal/controller/next-step.js';
 import { foldGoalLog } from '../../core/goal/controller/goal-log.js';
 import { ensureOmkExcluded } from '../config/git-exclude.js';
 import { scopeOf, type GoalRuntime } from './context.js';
-import { claimController, driveControlled, type ControlContext, type GoalRunResult } from './driver.js';
+import { claimController, driveControlled, goalGraph, type ControlContext, type GoalRunResult } from './driver.js';
 import { readTextIfExists } from './goal-dir.js';
 import { recoverGoal } from './recover.js';
 import { changeStatus } from './status.js';
@@ -18,7 +20,7 @@ const RESUMABLE = new Set(['created', 'planning', 'running', 'paused']);
  * is alive; otherwise takes charge, recovers (goal directory, leases of the dead controller, the
  * interrupted attempt, worktrees), records `goal.resumed`, and drives the goal from its event log to the verdict.
  */
-export async function resumeGoal(rt: GoalRuntime, goalId: string, control: ControlContext): Promise<GoalRunResult> {
+export async function resumeGoal(rt: GoalRuntime, goalId: string, control: ControlContext, only?: SingleStep): Promise<GoalRunResult> {
   const goal = await rt.store.getGoal(goalId);
   if (!goal) throw new OmkError('not_found', `no goal ${goalId}`);
   const before = foldGoalLog(await rt.store.readEvents(goalId));
@@ -29,6 +31,7 @@ export async function resumeGoal(rt: GoalRuntime, goalId: string, control: Contr
   }
   await ensureOmkExcluded(rt.repoRoot, rt.env);
   const scope = scopeOf(rt, goalId);
+  if (only) await refuseStepOutOfOrder(scope, before, only);
   const previous = await claimController(scope, control);
   rt.progress(`goal ${goalId}: resuming (${goal.status})${previous ? `; the controller pid ${previous.pid} on ${previous.host} is gone` : ''}`);
   if (previous) {
@@ -43,7 +46,10 @@ export async function resumeGoal(rt: GoalRuntime, goalId: string, control: Contr
     request: before.prompt ?? goal.prompt,
     maxAgents: before.intake?.max_agents ?? options.maxAgents,
     untilReady: before.intake?.until_ready ?? options.untilReady,
+    ...(only ? { only } : {}),
     ...(options.gates ? { gates: options.gates } : {}),
+    // Kept so that an intake run by the resume records them again in goal.json.
+    ...(options.policy && options.mergePolicy ? { delivery: { policy: options.policy, mergePolicy: options.mergePolicy } } : {}),
   };
   return driveControlled(scope, req, control, async (tx) => {
     if (RESUMABLE.has(goal.status)) await changeStatus(tx, goalId, 'running', `resumed by ${control.by}`);
@@ -52,13 +58,40 @@ export async function resumeGoal(rt: GoalRuntime, goalId: string, control: Contr
   });
 }
 
-/** The run's options as goal.json recorded them (needed when the controller stopped before intake). */
-async function recordedOptions(file: string): Promise<{ maxAgents: number; untilReady: boolean; gates: string[] | undefined }> {
-  const fallback = { maxAgents: 1, untilReady: false, gates: undefined };
+/** The run's options as goal.json recorded them (needed when the controller stopped before intake, and for delivery). */
+export async function recordedOptions(file: string): Promise<RecordedOptions> {
+  const fallback = { maxAgents: 1, untilReady: false, gates: undefined, policy: undefined, mergePolicy: undefined };
   try {
-    const doc = JSON.parse((await readTextIfExists(file)) ?? '{}') as { options?: { max_agents?: number; until_ready?: boolean; gates?: string[] | null } };
-    return { maxAgents: doc.options?.max_agents ?? 1, untilReady: doc.options?.until_ready ?? false, gates: doc.options?.gates ?? undefined };
+    const doc = JSON.parse((await readTextIfExists(file)) ?? '{}') as {
+      options?: { max_agents?: number; until_ready?: boolean; gates?: string[] | null; policy?: string | null; merge_policy?: string | null };
+    };
+    const o = doc.options;
+    return {
+      maxAgents: o?.max_agents ?? 1,
+      untilReady: o?.until_ready ?? false,
+      gates: o?.gates ?? undefined,
+      policy: o?.policy ?? undefined,
+      mergePolicy: o?.merge_policy ?? undefined,
+    };
   } catch {
     return fallback;
   }
+}
+
+export interface RecordedOptions {
+  maxAgents: number;
+  untilReady: boolean;
+  gates: string[] | undefined;
+  /** `--policy` / `--merge-policy` as the run resolved them; undefined for a goal recorded before they were. */
+  policy: string | undefined;
+  mergePolicy: string | undefined;
+}
+
+/** A single step the goal is not ready for is refused before anything changes (no claim, no status change). */
+async function refuseStepOutOfOrder(scope: ReturnType<typeof scopeOf>, log: ReturnType<typeof foldGoalLog>, only: SingleStep): Promise<void> {
+  const graph = log.plan ? await goalGraph(scope, log) : undefined;
+  const statuses = new Map((await scope.rt.store.listTasks(scope.goalId)).map((t) => [t.id, t.status] as const));
+  const options = { maxAgents: log.intake?.max_agents ?? 1, untilReady: false, maxRounds: 1 };
+  const action = singleStepAction(only, decideNextStep(log, graph, statuses, options), 0, { planned: graph !== undefined, integrated: log.integration !== undefined });
+  if (action.kind === 'refuse') throw new OmkError('failed', `omk goal ${only}: ${action.reason}`, { hint: `omk goal status ${scope.goalId}` });
 }

@@ -1,20 +1,26 @@
 import path from 'node:path';
 import type { GoalLog, IntakeFacts } from '../../core/goal/controller/goal-log.js';
 import type { ChangedFile as ReviewFile, ChangeStatus as ReviewStatus } from '../../core/review/diff.js';
+import { applyReviewerTurn } from '../../core/review/reviewer-wall.js';
 import { buildReviewWall } from '../../core/review/wall.js';
 import { diffBetween, runGit } from '../git/index.js';
 import type { GoalScope } from './context.js';
 import { gitContext, record } from './context.js';
 import { goalRelative, writeJsonAtomically, writeTextAtomically } from './goal-dir.js';
+import { askReviewer, type ReviewerRecord } from './review-agent.js';
 
 /** Contents are loaded for the review's whole-file checks (manifests) up to this size. */
 const MAX_CONTENT_BYTES = 512 * 1024;
 const STATUS: Record<string, ReviewStatus> = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'added', T: 'modified' };
 
+/** The artifact's note when no reviewer agent is configured. */
+export const NO_REVIEWER = 'no reviewer engine is configured (defaults.reviewer_engine = "none", or no engine): the wall is omk\'s deterministic checks only';
+
 /**
  * The review wall over the combined diff base..integration head: deterministic checks folded into
- * six sections, written to artifacts/reviews/round-N.json (with the patch under artifacts/diffs/).
- * Reviewer agents are not asked in this slice; sections no check covers stay `not_run`.
+ * six sections, then the reviewer agent's opinions merged in (review-agent.ts; a reviewer can fail a
+ * section, never pass one the checks failed, and one that did not answer leaves a risk). Written to
+ * artifacts/reviews/round-N.json with each opinion (the patch under artifacts/diffs/).
  */
 export async function runReview(scope: GoalScope, intake: IntakeFacts, log: GoalLog): Promise<void> {
   const { rt } = scope;
@@ -39,11 +45,41 @@ export async function runReview(scope: GoalScope, intake: IntakeFacts, log: Goal
   const wall = buildReviewWall({ diff: { unified: diff.patch, files }, headSha: head, ...(intake.type === 'performance' ? { required: { performance: true } } : {}) });
   const patchFile = path.join(scope.dir.diffs, `combined-round-${log.round}.patch`);
   await writeTextAtomically(patchFile, diff.patch);
+  let reviewed = wall.sections;
+  let reviewerRecord: ReviewerRecord | { outcome: 'none'; detail: string } = { outcome: 'none', detail: NO_REVIEWER };
+  if (rt.reviewer) {
+    rt.progress(`review: asking ${rt.reviewer.name} to review ${head.slice(0, 12)}`);
+    const asked = await askReviewer(scope, rt.reviewer, {
+      request: log.prompt ?? '',
+      baseSha: intake.base_sha,
+      headSha: head,
+      round: log.round,
+      files: diff.files.map((f) => ({ status: f.status, path: f.oldPath ? `${f.oldPath} -> ${f.path}` : f.path })),
+      patch: diff.patch,
+      checks: wall.sections,
+    });
+    reviewed = applyReviewerTurn(wall.sections, asked.turn);
+    reviewerRecord = asked.record;
+  }
   const wallFile = path.join(scope.dir.reviews, `round-${log.round}.json`);
-  await writeJsonAtomically(wallFile, { version: 1, reviewed_sha: head, base_sha: intake.base_sha, diff: goalRelative(scope.dir, patchFile), sections: wall.sections, findings: wall.findings });
-  const sections = Object.fromEntries(Object.entries(wall.sections).map(([name, s]) => [name, s.status]));
-  await record(scope, 'review.completed', { round: log.round, reviewed_sha: head, sections, path: goalRelative(scope.dir, wallFile) });
-  rt.progress(`review: ${Object.entries(sections).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  await writeJsonAtomically(wallFile, {
+    version: 1,
+    reviewed_sha: head,
+    base_sha: intake.base_sha,
+    diff: goalRelative(scope.dir, patchFile),
+    sections: reviewed,
+    findings: wall.findings,
+    reviewer: reviewerRecord,
+  });
+  const sections = Object.fromEntries(Object.entries(reviewed).map(([name, s]) => [name, s.status]));
+  await record(scope, 'review.completed', {
+    round: log.round,
+    reviewed_sha: head,
+    sections,
+    path: goalRelative(scope.dir, wallFile),
+    ...(rt.reviewer ? { reviewer: { engine: rt.reviewer.name, outcome: reviewerRecord.outcome } } : {}),
+  });
+  rt.progress(`review: ${Object.entries(sections).map(([k, v]) => `${k}=${v}`).join(' ')}${rt.reviewer ? ` (reviewer ${rt.reviewer.name}: ${reviewerRecord.outcome})` : ''}`);
 }
 
 async function show(git: ReturnType<typeof gitContext>, rev: string, file: string): Promise<string | undefined> {

@@ -183,8 +183,9 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
     }
     const recorded = redactDeep(result.value);
     for (const key of Object.keys(gateRunSchema.shape) as (keyof GateRun)[]) {
-      const want = canonicalJson(recorded[key]);
-      const have = canonicalJson(run[key]);
+      // Optional fields (reused_from) are compared as absent when missing.
+      const want = recorded[key] === undefined ? '(absent)' : canonicalJson(recorded[key]);
+      const have = run[key] === undefined ? '(absent)' : canonicalJson(run[key]);
       if (want === have) continue;
       mismatches.push({
         kind: 'evidence',
@@ -197,6 +198,24 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
     }
     fromArtifacts.push(recorded);
   }
+
+  // 2b. A reused run must name a run of the proof on the same tree whose outputs it carries.
+  const byId = new Map(proof.gates.map((g) => [g.run_id, g]));
+  proof.gates.forEach((run, i) => {
+    if (run.reused_from === undefined) return;
+    const source = byId.get(run.reused_from);
+    const same = source !== undefined && source.reused_from === undefined && source.tree_sha === run.tree_sha &&
+      canonicalJson([source.stdout, source.stderr]) === canonicalJson([run.stdout, run.stderr]);
+    if (same) return;
+    mismatches.push({
+      kind: 'evidence',
+      path: 'proof.json',
+      field: `gates[${i}].reused_from`,
+      expected: `a run of this proof on tree ${run.tree_sha.slice(0, 12)} with the same stdout and stderr`,
+      found: source === undefined ? 'no such run' : `run ${source.run_id} on tree ${source.tree_sha.slice(0, 12)}`,
+      message: `gate run ${run.run_id} says it reuses run ${run.reused_from}, which ${source === undefined ? 'the proof does not contain' : 'ran on another tree or has other outputs'}`,
+    });
+  });
 
   // 3. The event chain, and that the proof's head is the chain's event number `count`.
   const eventsFile = path.join(goalDir, 'events.jsonl');

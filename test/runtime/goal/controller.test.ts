@@ -36,7 +36,7 @@ describe('the pure controller', () => {
     const base: Array<[string, unknown]> = [intake(), planned];
     expect(decideNextStep(foldGoalLog(log(...base)), graph, statuses({ a: 'queued' }), opts).kind).toBe('baseline');
     base.push(['baseline.completed', { base_sha: 'b', tree_sha: 't', passed: [], failed: ['test'] }]);
-    expect(decideNextStep(foldGoalLog(log(...base)), graph, statuses({ a: 'queued' }), opts)).toEqual({ kind: 'execute', taskId: 'a' });
+    expect(decideNextStep(foldGoalLog(log(...base)), graph, statuses({ a: 'queued' }), opts)).toEqual({ kind: 'execute', taskIds: ['a'] });
     expect(decideNextStep(foldGoalLog(log(...base)), graph, statuses({ a: 'leased' }), opts)).toEqual({ kind: 'wait', taskIds: ['a'] });
     expect(decideNextStep(foldGoalLog(log(...base)), graph, statuses({ a: 'done' }), opts).kind).toBe('integrate');
     base.push(['integration.completed', { round: 1, branch: 'omk/g/integration', head_sha: 'h', head_tree: 't', merged: ['a'] }]);

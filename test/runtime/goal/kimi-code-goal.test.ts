@@ -81,8 +81,12 @@ describe.skipIf(!installed)('omk goal run with the real Kimi Code CLI as the eng
     expect(show.plan).toMatchObject({ planner: 'engine', engine: 'kimi' });
     const head = (JSON.parse((await runOmk(['goal', 'proof', out.goal_id, '--json'], { cwd: repo.root, env: repo.env })).stdout) as { head: { sha: string } }).head.sha;
     expect(repo.git('show', `${head}:math.js`)).toBe(FIXED_MATH);
-    // Every scripted step was asked for: the plan, then Read, Edit and Bash through kimi-code, then the answer.
-    expect(server.requests.length).toBe(5);
+    // Every scripted step was asked for: the plan, then Read, Edit and Bash through kimi-code, then the answer;
+    // then kimi-code reviewed read-only (the review wall's reviewer defaults to the goal's engine), answered
+    // by on_exhausted's "done": no verdict in it, so the deterministic checks decided.
+    expect(server.requests.length).toBe(6);
+    const review = JSON.parse(readFileSync(path.join(out.goal_dir, 'artifacts', 'reviews', 'round-1.json'), 'utf8')) as { reviewer: { engine: string; outcome: string } };
+    expect(review.reviewer).toMatchObject({ engine: 'kimi', outcome: 'unreadable' });
     const transcript = readFileSync(path.join(out.goal_dir, 'transcripts', 'fix-add', '1.jsonl'), 'utf8');
     for (const kind of ['read', 'edit', 'execute']) expect(transcript, kind).toContain(`"kind":"${kind}"`);
 

@@ -66,11 +66,16 @@ export function sampleRepo(): SampleRepo {
   };
 }
 
-/** Project config: the builtin engine on the scripted model server, and a `test` gate. */
-export function builtinConfig(url: string): string {
+/**
+ * Project config: the builtin engine on the scripted model server, and a `test` gate. No reviewer agent
+ * unless `reviewer` names one (its scenario step would otherwise be needed by every goal test):
+ * review-*.test.ts turn it on.
+ */
+export function builtinConfig(url: string, opts: { reviewer?: string } = {}): string {
   return [
     '[defaults]',
     'engine = "builtin"',
+    `reviewer_engine = "${opts.reviewer ?? 'none'}"`,
     '',
     '[engines.builtin]',
     `base_url = "${url}"`,

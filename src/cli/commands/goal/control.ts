@@ -4,8 +4,10 @@ import { controllerAlive, describeController, recordCancel, recordPause, resumeG
 import type { SqliteStore } from '../../../runtime/store/sqlite-store.js';
 import { writeJson, writeLine, type CliContext } from '../../context.js';
 import { EXIT } from '../../exit-codes.js';
-import { exitForStatus, openGoalStore } from './open-store.js';
+import { openGoalStore } from './open-store.js';
 import { controlContext, goalRuntime, print } from './run.js';
+import { exitForStatus } from './open-store.js';
+import type { SingleStep } from '../../../core/goal/controller/single-step.js';
 
 /**
  * `omk goal pause|cancel|resume GOAL` from any terminal. Pause and cancel write a request event; a
@@ -77,11 +79,38 @@ export async function goalResumeCommand(ctx: CliContext, ref: string, opts: { en
   try {
     const goal = await store.resolveGoal(ref);
     refuseFinished(goal, 'resume');
-    const { rt, control } = await goalRuntime(ctx, store, paths, opts.engine ?? (await recordedEngine(store, goal.id)));
+    const { rt, control, config } = await goalRuntime(ctx, store, paths, opts.engine ?? (await recordedEngine(store, goal.id)));
     try {
       const result = await resumeGoal(rt, goal.id, control);
-      print(ctx, result, paths.goalsDir, opts.json === true);
-      return exitForStatus(result.status);
+      // Delivered as the run that created the goal would have (its recorded --policy / --merge-policy).
+      return await (await import('./after-run.js')).finishRun(ctx, { store, paths, result, config, json: opts.json === true });
+    } finally {
+      await control.host.registry.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * `omk goal execute|verify|review GOAL`: one phase of the loop by hand (execute: the ready tasks until
+ * none is left; verify: integration + oracle gates on the combined tree; review: the review wall), under
+ * the same controller hold and recovery as resume; the goal is left paused for the next step or
+ * `omk goal resume`. Refused, with nothing changed, when the goal is not at that phase.
+ */
+export async function goalStepCommand(ctx: CliContext, ref: string, only: SingleStep, opts: { engine?: string; json?: boolean }): Promise<number> {
+  const { store, paths } = await openGoalStore(ctx, false);
+  try {
+    const goal = await store.resolveGoal(ref);
+    refuseFinished(goal, 'resume');
+    if (FINISHED.has(goal.status)) {
+      throw new OmkError('failed', `goal ${goal.id} already has its verdict (${goal.status}); single steps run on a goal in progress`, { hint: `omk goal proof ${goal.id}` });
+    }
+    const { rt, control } = await goalRuntime(ctx, store, paths, opts.engine ?? (await recordedEngine(store, goal.id)));
+    try {
+      const result = await resumeGoal(rt, goal.id, control, only);
+      print(ctx, result, paths.goalsDir, opts.json === true, { step: only });
+      return result.status === 'paused' ? EXIT.ok : exitForStatus(result.status);
     } finally {
       await control.host.registry.close();
     }

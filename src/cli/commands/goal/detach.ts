@@ -91,11 +91,16 @@ function forwardedFlags(opts: GoalRunOptions): string[] {
   const pairs: [string, string | undefined][] = [
     ['--engine', opts.engine],
     ['--max-agents', opts.maxAgents],
+    ['--local-agents', opts.localAgents],
     ['--gates', opts.gates],
     ['--base', opts.base],
     ['--budget-time', opts.budgetTime],
     ['--budget-tokens', opts.budgetTokens],
     ['--budget-usd', opts.budgetUsd],
+    ['--budget-task-tokens', opts.budgetTaskTokens],
+    ['--budget-task-usd', opts.budgetTaskUsd],
+    ['--policy', opts.policy],
+    ['--merge-policy', opts.mergePolicy],
   ];
   for (const [flag, value] of pairs) if (value !== undefined) out.push(`${flag}=${value}`);
   if (opts.untilReady === true) out.push('--until-ready');

@@ -1,9 +1,10 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { ConfigSource, OmkConfig } from '../../../core/config/types.js';
 import { isOmkError } from '../../../core/errors.js';
 import type { EngineSpec } from '../../../engines/registry/index.js';
-import { startEngineSession } from '../../../engines/registry/index.js';
-import type { AgentEvent, AgentSession } from '../../../engines/session.js';
+import { resolveEngine, startEngineSession } from '../../../engines/registry/index.js';
+import { addUsage, costOf, zeroUsage, type AgentEvent, type AgentSession, type TokenUsage } from '../../../engines/session.js';
 import type { AgentTurnOutcome, AgentTurnRequest, EnginePort } from '../../../runtime/goal/index.js';
 
 /**
@@ -23,7 +24,8 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
           cwd: req.cwd,
           env,
           approve: (request, signal) => req.approve(request, signal),
-          mode: req.mode,
+          // Only an executor may write: a planner or reviewer session is read-only whatever mode it asks for.
+          mode: req.role === 'executor' ? req.mode : 'plan',
           signal: req.signal,
           ...(recordsItself ? { transcriptFile: req.transcriptFile } : {}),
         });
@@ -35,13 +37,28 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
       try {
         const turn = session.prompt(req.prompt, { signal: req.signal });
         let text = '';
+        // Progressive usage for the budget's between-turn check: per model call (builtin, Wire), at the end (ACP).
+        let usage: TokenUsage = zeroUsage();
+        // Transcript lines are written in order but not awaited one by one, so this loop keeps up with the
+        // agent and a usage report reaches onUsage before the agent's next model call.
+        let writes: Promise<void> = Promise.resolve();
+        let writeError: Error | undefined;
         for await (const event of turn) {
-          if (!recordsItself) await appendFile(req.transcriptFile, `${JSON.stringify(event)}\n`);
+          if (event.type === 'usage' && event.turn && req.onUsage) {
+            usage = addUsage(usage, event.turn);
+            req.onUsage({ input: usage.input, output: usage.output, cacheRead: usage.cacheRead, cacheWrite: usage.cacheWrite, exact: usage.exact, costUsd: costOf(usage, spec.pricing) });
+          }
+          if (!recordsItself) {
+            const record = `${JSON.stringify(event)}\n`;
+            writes = writes.then(() => appendFile(req.transcriptFile, record)).catch((error: unknown) => void (writeError ??= error instanceof Error ? error : new Error(String(error))));
+          }
           if (event.type === 'text_delta') text += event.text;
           const line = activity(event);
           if (line) req.onActivity?.(line);
         }
         const result = await turn.result;
+        await writes;
+        if (writeError !== undefined) throw writeError;
         return {
           started: true,
           stopReason: result.stopReason,
@@ -62,4 +79,23 @@ function activity(event: AgentEvent): string | undefined {
   if (event.type === 'tool_call_started') return `${event.kind}: ${(event.command ?? event.title).replace(/\s+/g, ' ').slice(0, 120)}`;
   if (event.type === 'approval_resolved' && event.outcome === 'denied') return `denied ${event.request.kind}${event.rule ? ` [${event.rule}]` : ''}`;
   return undefined;
+}
+
+/** `defaults.reviewer_engine` that turns reviewer agents off: the review wall is the deterministic checks only. */
+export const NO_REVIEWER_ENGINE = 'none';
+
+/**
+ * The review wall's reviewer (docs/review-wall.md): `defaults.reviewer_engine` when set (`"none"`: no
+ * reviewer agent), else the executor's own port — so `--engine` picks the reviewer too unless config says otherwise.
+ */
+export function reviewerEnginePort(
+  executor: EnginePort,
+  config: Pick<OmkConfig, 'defaults' | 'engines'>,
+  sources: ReadonlyMap<string, ConfigSource> | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): EnginePort | undefined {
+  const name = config.defaults.reviewer_engine;
+  if (name === undefined || name === executor.name) return executor;
+  if (name === NO_REVIEWER_ENGINE) return undefined;
+  return registryEnginePort(resolveEngine(name, config, sources), env);
 }

@@ -1,32 +1,43 @@
 import { isProcessAlive } from '../../../runtime/process/pid-alive.js';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
-import { parseBudgetLimits, type BudgetLimits } from '../../../core/budget/index.js';
+import { hasPerTaskLimits, parseBudgetLimits, parsePerTaskLimits, type BudgetLimits, type PerTaskLimits } from '../../../core/budget/index.js';
 import type { OmkConfig } from '../../../core/config/types.js';
 import { OmkError } from '../../../core/errors.js';
 import { resolveEngine } from '../../../engines/registry/index.js';
 import { loadConfig } from '../../../runtime/config/load-config.js';
 import { loadGates } from '../../../runtime/gates/load-gates.js';
+import { newOwnerId } from '../../../runtime/goal/owner.js';
 import { runGoal, type ControlContext, type GoalRunResult, type GoalRuntime } from '../../../runtime/goal/index.js';
+import { checkDeliveryFlags, deliveryPolicies } from '../../../runtime/goal-delivery/policies.js';
 import type { SqliteStore } from '../../../runtime/store/sqlite-store.js';
 import { writeJson, writeLine, type CliContext } from '../../context.js';
 import { detachedGoalId, goalRunDetached } from './detach.js';
-import { registryEnginePort } from './engine-port.js';
+import { registryEnginePort, reviewerEnginePort } from './engine-port.js';
 import { exitForStatus, openGoalStore, type RepoPaths } from './open-store.js';
 
 export interface GoalRunOptions {
   engine?: string;
   untilReady?: boolean;
   maxAgents?: string;
+  /** Agents this controller runs itself (the rest are left to `omk worker` processes). */
+  localAgents?: string;
   gates?: string;
   base?: string;
   json?: boolean;
   budgetTime?: string;
   budgetTokens?: string;
   budgetUsd?: string;
+  /** Each task's own limits, over all its attempts. */
+  budgetTaskTokens?: string;
+  budgetTaskUsd?: string;
   /** Run the controller as a detached background process; print the goal id and return. */
   detach?: boolean;
+  /** Delivery when the goal reaches its verdict: local | draft-pr | auto-pr (default: defaults.policy). */
+  policy?: string;
+  /** disabled | manual | gated (default: defaults.merge_policy). */
+  mergePolicy?: string;
 }
 
 /** `omk goal run "GOAL"`: intake → plan → baseline → execute → integrate → review → proof; exit status from the verdict. */
@@ -42,33 +53,40 @@ export function goalPlanCommand(ctx: CliContext, request: string, opts: Pick<Goa
 async function run(ctx: CliContext, request: string, opts: GoalRunOptions, planOnly: boolean): Promise<number> {
   const maxAgents = opts.maxAgents === undefined ? 1 : Number(opts.maxAgents);
   if (!Number.isInteger(maxAgents) || maxAgents < 1) throw new OmkError('usage', `--max-agents must be a positive integer, got ${String(opts.maxAgents)}`);
-  if (maxAgents > 1) {
-    throw new OmkError('usage', '--max-agents above 1 is not supported yet: this omk runs one worker per goal', { hint: 'omit --max-agents (default 1)' });
+  const localAgents = opts.localAgents === undefined ? maxAgents : Number(opts.localAgents);
+  if (!Number.isInteger(localAgents) || localAgents < 0 || localAgents > maxAgents) {
+    throw new OmkError('usage', `--local-agents must be an integer from 0 to --max-agents (${maxAgents}), got ${String(opts.localAgents)}`);
   }
   // Flags are checked before anything is written.
   const flags = parseBudgetLimits({ time: opts.budgetTime, tokens: opts.budgetTokens, usd: opts.budgetUsd });
+  const perTask = parsePerTaskLimits({ tokens: opts.budgetTaskTokens, usd: opts.budgetTaskUsd });
+  const deliveryFlags = checkDeliveryFlags({ policy: opts.policy, mergePolicy: opts.mergePolicy });
   if (opts.detach === true && !planOnly) return goalRunDetached(ctx, request, opts);
   const goalId = planOnly ? undefined : detachedGoalId(ctx);
   const { store, paths } = await openGoalStore(ctx, true);
   try {
     const { rt, control, config } = await goalRuntime(ctx, store, paths, opts.engine);
     try {
-      const budget = goalBudgetLimits(flags, config.budget, opts);
+      const budget = goalBudgetLimits(flags, config.budget, opts, perTask);
       const gates = opts.gates?.split(',').map((g) => g.trim()).filter(Boolean);
+      const delivery = deliveryPolicies(config, deliveryFlags);
       const result = await runGoal(
         rt,
         {
           request,
           maxAgents,
+          localAgents,
           untilReady: opts.untilReady === true,
           planOnly,
           ...(budget ? { budget } : {}),
           ...(goalId ? { goalId } : {}),
           ...(opts.base ? { base: opts.base } : {}),
           ...(gates && gates.length > 0 ? { gates } : {}),
+          ...(planOnly ? {} : { delivery }),
         },
         control,
       );
+      if (!planOnly) return await (await import('./after-run.js')).finishRun(ctx, { store, paths, result, config, policies: delivery, json: opts.json === true });
       print(ctx, result, paths.goalsDir, opts.json === true);
       return exitForStatus(result.status);
     } finally {
@@ -80,17 +98,23 @@ async function run(ctx: CliContext, request: string, opts: GoalRunOptions, planO
 }
 
 /** Each dimension from its `--budget-*` flag, else from config `[budget]`; undefined when nothing is limited. */
-function goalBudgetLimits(flags: BudgetLimits, config: OmkConfig['budget'], opts: GoalRunOptions): { limits: BudgetLimits; source: string } | undefined {
+function goalBudgetLimits(
+  flags: BudgetLimits,
+  config: OmkConfig['budget'],
+  opts: GoalRunOptions,
+  perTask: PerTaskLimits,
+): { limits: BudgetLimits; source: string; perTask?: PerTaskLimits } | undefined {
   const fromConfig = parseBudgetLimits({ time: config.time, tokens: config.tokens, usd: config.usd }, { time: 'budget.time', tokens: 'budget.tokens', usd: 'budget.usd' }, 'config_invalid');
   const limits: BudgetLimits = {
     time_ms: opts.budgetTime !== undefined ? flags.time_ms : fromConfig.time_ms,
     tokens: opts.budgetTokens !== undefined ? flags.tokens : fromConfig.tokens,
     usd_micros: opts.budgetUsd !== undefined ? flags.usd_micros : fromConfig.usd_micros,
   };
-  if (limits.time_ms === null && limits.tokens === null && limits.usd_micros === null) return undefined;
-  const fromFlags = opts.budgetTime !== undefined || opts.budgetTokens !== undefined || opts.budgetUsd !== undefined;
+  const tasks = hasPerTaskLimits(perTask) ? { perTask } : {};
+  if (limits.time_ms === null && limits.tokens === null && limits.usd_micros === null && !tasks.perTask) return undefined;
+  const fromFlags = opts.budgetTime !== undefined || opts.budgetTokens !== undefined || opts.budgetUsd !== undefined || tasks.perTask !== undefined;
   const fromConf = config.time !== undefined || config.tokens !== undefined || config.usd !== undefined;
-  return { limits, source: fromFlags && fromConf ? 'flags and config' : fromFlags ? 'flags' : 'config' };
+  return { limits, source: fromFlags && fromConf ? 'flags and config' : fromFlags ? 'flags' : 'config', ...tasks };
 }
 
 /** The goal runtime over the CLI context, and the controller's hold in the store (close its registry when done). */
@@ -103,6 +127,7 @@ export async function goalRuntime(
   const { config, sources } = await loadConfig({ paths: ctx.paths, env: ctx.env });
   const gateSet = await loadGates({ repoRoot: paths.repoRoot, config, sources, env: ctx.env });
   const spec = resolveEngine(engine ?? config.defaults.engine, config, sources);
+  const executor = registryEnginePort(spec, ctx.env);
   const progress = (ctx.stderr as { isTTY?: boolean }).isTTY === true || ctx.env.OMK_PROGRESS === '1';
   const rt: GoalRuntime = {
     store,
@@ -113,12 +138,13 @@ export async function goalRuntime(
     homeDir: ctx.env.HOME ?? homedir(),
     config,
     gates: gateSet.active,
-    engine: registryEnginePort(spec, ctx.env),
+    engine: executor,
+    reviewer: reviewerEnginePort(executor, config, sources, ctx.env),
     now: ctx.now,
     randomHex: () => randomBytes(2).toString('hex'),
     signal: ctx.signal,
     progress: progress ? (line) => void ctx.stderr.write(`omk: ${line}\n`) : () => undefined,
-    owner: `controller-${process.pid}-${randomUUID().slice(0, 8)}`,
+    owner: newOwnerId('controller'),
   };
   return { rt, control: await controlContext(ctx, paths), config };
 }
@@ -135,7 +161,8 @@ export function whoAmI(ctx: CliContext): string {
   return `${ctx.env.USER ?? ctx.env.USERNAME ?? 'unknown'}@${hostname()} (pid ${process.pid})`;
 }
 
-export function print(ctx: CliContext, result: GoalRunResult, goalsDir: string, json: boolean): void {
+/** The verdict as text, or as the run's JSON document (`extra`, e.g. `delivery`, is added to it). */
+export function print(ctx: CliContext, result: GoalRunResult, goalsDir: string, json: boolean, extra: Record<string, unknown> = {}): void {
   const dir = path.join(goalsDir, result.goalId);
   const proof = result.proof;
   if (json) {
@@ -148,6 +175,7 @@ export function print(ctx: CliContext, result: GoalRunResult, goalsDir: string, 
       human_decisions_required: proof?.human_decisions_required ?? [],
       proof: proof ? path.join(dir, 'proof.json') : null,
       goal_dir: dir,
+      ...extra,
     });
     return;
   }

@@ -1,7 +1,8 @@
 import type { EventPayload, EventType } from '../../events/catalogue.js';
 import type { EventEnvelope } from '../../events/envelope.js';
-import { usdToMicros } from '../../budget/money.js';
-import type { BudgetLimits } from '../../budget/state.js';
+import { emptyBudgetFacts, foldBudgetEvent, type BudgetFacts } from './budget-facts.js';
+
+export type { BudgetFacts } from './budget-facts.js';
 
 /**
  * A goal's state as its own event log tells it. The controller keeps nothing else: the store's
@@ -55,6 +56,9 @@ export interface GoalLog {
   integration: IntegrationFacts | undefined;
   merges: Array<EventPayload<'integration.merged'>>;
   conflicts: Array<EventPayload<'integration.conflicted'>>;
+  bisections: Array<EventPayload<'integration.bisected'>>;
+  /** Tasks added after planning (fix tasks, accepted proposals), in order. */
+  added: Array<EventPayload<'task.added'>>;
   review: ReviewFacts | undefined;
   proofs: ProofFacts[];
   /** Cost events summed. */
@@ -68,24 +72,6 @@ export interface GoalLog {
   /** `goal.cancelled`: terminal. */
   cancelled: { reason: string | undefined } | undefined;
   budget: BudgetFacts;
-}
-
-/** The budget as the log tells it (docs/budgets.md): limits, usage from `cost.recorded`, running time from checkpoints. */
-export interface BudgetFacts {
-  /** Null until `budget.set`: the goal has no limits. */
-  limits: BudgetLimits | null;
-  tokensIn: number;
-  tokensOut: number;
-  /** Exact: each `cost.recorded` rounded to micro-dollars once. */
-  usdMicros: number;
-  /** Running time at the last checkpoint (or exhaustion). */
-  timeMs: number;
-  /** Each agent turn's cost, oldest first, for estimates. */
-  samples: Array<{ source: string; tokens: number; usd_micros: number }>;
-  /** A refused spawn not yet answered by `budget.extended`. */
-  exhausted: { dimension: 'time' | 'tokens' | 'usd'; detail: string; seq: number } | undefined;
-  /** Seq of the last `budget.extended` (0 when none): proofs before it are stale. */
-  extendedSeq: number;
 }
 
 export interface ControlRequest {
@@ -127,6 +113,8 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
     integration: undefined,
     merges: [],
     conflicts: [],
+    bisections: [],
+    added: [],
     review: undefined,
     proofs: [],
     cost: { turns: 0, tokensIn: 0, tokensOut: 0, usd: 0 },
@@ -135,11 +123,13 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
     control: undefined,
     paused: false,
     cancelled: undefined,
-    budget: { limits: null, tokensIn: 0, tokensOut: 0, usdMicros: 0, timeMs: 0, samples: [], exhausted: undefined, extendedSeq: 0 },
+    budget: emptyBudgetFacts(),
   };
   for (const e of events) {
     log.lastSeq = e.seq;
     log.lastTs = e.ts;
+    // Budget facts (limits, usage, reservations) fold apart: budget-facts.ts.
+    foldBudgetEvent(log.budget, e);
     switch (e.type) {
       case 'goal.created': {
         const p = payloadOf<'goal.created'>(e);
@@ -160,6 +150,14 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
       case 'goal.question_asked': {
         const p = payloadOf<'goal.question_asked'>(e);
         log.questions.push({ id: p.question_id, question: p.question });
+        break;
+      }
+      case 'worktree.bootstrapped': {
+        // A worktree whose include list or setup command failed blocks the goal until a later bootstrap of it succeeds.
+        const p = payloadOf<'worktree.bootstrapped'>(e);
+        const prefix = `the worktree of ${p.task_id} is not ready: `;
+        log.externalBlockers = log.externalBlockers.filter((b) => !b.description.startsWith(prefix));
+        if (!p.ok) log.externalBlockers.push({ kind: 'other', description: `${prefix}${p.failure ?? 'its bootstrap failed'}` });
         break;
       }
       case 'engine.unavailable': {
@@ -254,6 +252,15 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
       case 'integration.conflicted':
         log.conflicts.push(payloadOf<'integration.conflicted'>(e));
         break;
+      case 'integration.bisected':
+        log.bisections.push(payloadOf<'integration.bisected'>(e));
+        break;
+      case 'task.added': {
+        const p = payloadOf<'task.added'>(e);
+        log.added.push(p);
+        task(log, p.task.id);
+        break;
+      }
       case 'integration.completed':
         log.integration = payloadOf<'integration.completed'>(e);
         break;
@@ -269,28 +276,6 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
         log.cost.tokensIn += p.tokens_in;
         log.cost.tokensOut += p.tokens_out;
         log.cost.usd += p.usd;
-        const micros = usdToMicros(p.usd);
-        log.budget.tokensIn += p.tokens_in;
-        log.budget.tokensOut += p.tokens_out;
-        log.budget.usdMicros += micros;
-        log.budget.samples.push({ source: p.source, tokens: p.tokens_in + p.tokens_out, usd_micros: micros });
-        break;
-      }
-      case 'budget.set':
-        log.budget.limits = { ...payloadOf<'budget.set'>(e).limits };
-        break;
-      case 'budget.extended':
-        log.budget.limits = { ...payloadOf<'budget.extended'>(e).limits };
-        log.budget.exhausted = undefined;
-        log.budget.extendedSeq = e.seq;
-        break;
-      case 'budget.checkpoint':
-        log.budget.timeMs = Math.max(log.budget.timeMs, payloadOf<'budget.checkpoint'>(e).time_ms);
-        break;
-      case 'budget.exhausted': {
-        const p = payloadOf<'budget.exhausted'>(e);
-        log.budget.timeMs = Math.max(log.budget.timeMs, p.time_ms);
-        log.budget.exhausted = { dimension: p.dimension, detail: p.detail, seq: e.seq };
         break;
       }
       default:

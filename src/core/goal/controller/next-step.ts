@@ -12,7 +12,8 @@ export type NextStep =
   | { kind: 'intake' }
   | { kind: 'plan' }
   | { kind: 'baseline' }
-  | { kind: 'execute'; taskId: string }
+  /** Start these tasks now (as many as free agent slots allow, write sets disjoint). */
+  | { kind: 'execute'; taskIds: string[] }
   /** Tasks are leased by another worker (another process); nothing to start here. */
   | { kind: 'wait'; taskIds: string[] }
   | { kind: 'integrate' }
@@ -56,7 +57,7 @@ export function decideNextStep(
   const leased = graph.tasks.filter((t) => statuses.get(t.id) === 'leased').map((t) => t.id);
   const slots = Math.max(0, options.maxAgents - leased.length);
   const selection = selectReadyTasks(graph, statuses, { slots });
-  if (selection.runnable.length > 0) return { kind: 'execute', taskId: selection.runnable[0]! };
+  if (selection.runnable.length > 0) return { kind: 'execute', taskIds: selection.runnable };
   if (leased.length > 0) return { kind: 'wait', taskIds: leased };
 
   if (log.integration?.round !== log.round) return { kind: 'integrate' };

@@ -1,3 +1,6 @@
+import { PROPOSAL_MARKER } from '../proposals/extract.js';
+import type { ReviewWall } from '../../proof/evidence.js';
+import { REVIEW_SECTIONS } from '../../proof/evidence.js';
 import type { IntakeResult, RepoFacts } from '../intake/types.js';
 import type { Task, TaskGraph } from '../task-graph/schema.js';
 
@@ -8,6 +11,7 @@ import type { Task, TaskGraph } from '../task-graph/schema.js';
 
 export const PLANNER_MARKER = 'OMK-PLANNER-REQUEST';
 export const EXECUTOR_MARKER = 'OMK-TASK-REQUEST';
+export const REVIEWER_MARKER = 'OMK-REVIEW-REQUEST';
 
 const GRAPH_FORMAT = `{
   "version": 1,
@@ -103,8 +107,100 @@ export function executorPrompt(input: ExecutorPromptInput): string {
     lines.push('', 'Earlier attempts failed. Feedback, oldest first:');
     input.feedback.forEach((f, i) => lines.push(`--- feedback ${i + 1} ---`, f));
   }
+  lines.push(
+    '',
+    'If the goal needs follow-up work outside your write scope, do not do it: propose it at the end of your answer, one line each, as',
+    `${PROPOSAL_MARKER} {"id": "kebab-case-id", "title": "…", "description": "…", "write_set": ["path/glob"], "acceptance": ["…"], "depends_on": ["${task.id}"]}`,
+    'omk validates proposals like the plan and runs the accepted ones as new tasks.',
+  );
   lines.push('', 'When you are done, answer with one short paragraph saying what you changed.');
   return `${lines.join('\n')}\n`;
+}
+
+/** How much of the combined patch goes into the reviewer's prompt. @default 60 000 characters */
+export const DEFAULT_REVIEW_PATCH_CHARS = 60_000;
+
+export interface ReviewerPromptInput {
+  goalId: string;
+  /** The goal as the user asked it. */
+  request: string;
+  baseSha: string;
+  headSha: string;
+  /** The changed files, e.g. `{status: 'M', path: 'src/a.ts'}`. */
+  files: ReadonlyArray<{ status: string; path: string }>;
+  /** `git diff base..head`. */
+  patch: string;
+  /** What omk's deterministic checks concluded, shown so the reviewer judges what they cannot. */
+  checks?: ReviewWall;
+  /** @default DEFAULT_REVIEW_PATCH_CHARS */
+  maxPatchChars?: number;
+}
+
+/**
+ * The reviewer's prompt: the goal, the combined diff (cut at a line boundary with a note when it is
+ * longer than `maxPatchChars`) and a request for one JSON opinion per review-wall section.
+ */
+export function reviewerPrompt(input: ReviewerPromptInput): string {
+  const max = input.maxPatchChars ?? DEFAULT_REVIEW_PATCH_CHARS;
+  const patch = truncatePatch(input.patch, max);
+  const lines = [
+    `${REVIEWER_MARKER} for goal ${input.goalId}, commit ${input.headSha}.`,
+    'You are reviewing a finished software change before omk decides whether it is ready. You are read-only: do not edit,',
+    'create or delete anything and do not run commands that change state. Your working directory is the repository at the',
+    'reviewed commit; read files there when the diff is not enough.',
+    '',
+    'The goal, verbatim:',
+    ...input.request.split('\n').map((l) => `> ${l}`),
+    '',
+    `The change: ${input.baseSha.slice(0, 12)}..${input.headSha.slice(0, 12)}, ${input.files.length} file(s) changed:`,
+    ...(input.files.length > 0 ? input.files.map((f) => `- ${f.status} ${f.path}`) : ['- (none: the diff is empty)']),
+  ];
+  if (input.checks) {
+    lines.push('', "omk's deterministic checks (secret scan, diff size, test deletions/skips/weakening, new dependencies, stub and conflict markers) found:");
+    for (const name of REVIEW_SECTIONS) {
+      const s = input.checks[name];
+      const notes = [...s.gaps, ...s.risks].slice(0, 3);
+      lines.push(`- ${name}: ${s.status}${notes.length > 0 ? ` — ${notes.join('; ')}` : ''}`);
+    }
+  }
+  lines.push(
+    '',
+    'Judge each section:',
+    '- architect: is the design sound and in keeping with the codebase; is the change the right size for the goal?',
+    '- code: correctness, edge cases, error handling, readability.',
+    '- tests: do tests prove the goal; were any weakened, skipped or deleted?',
+    '- security: secrets, injection, unsafe input handling, permissions.',
+    '- performance: regressions, needless work, complexity.',
+    '- anti_slop: stubs, placeholders, dead code, comments that restate code, changes unrelated to the goal.',
+    'Status: "pass" (nothing wrong), "warn" (acceptable, with risks), "fail" (must change before the goal is ready; say what in gaps).',
+    '',
+    'Answer with ONLY this JSON object (a ```json fence is fine), one entry for each of the six sections:',
+    '{',
+    '  "sections": {',
+    '    "architect": { "status": "pass | warn | fail", "notes": "one paragraph", "evidence": ["what you checked"], "risks": [], "gaps": [] },',
+    '    "code": { ... }, "tests": { ... }, "security": { ... }, "performance": { ... }, "anti_slop": { ... }',
+    '  }',
+    '}',
+    '',
+    'The combined diff:',
+    '```diff',
+    patch.text,
+    '```',
+  );
+  if (patch.truncated) lines.push(patch.note);
+  return `${lines.join('\n')}\n`;
+}
+
+function truncatePatch(patch: string, max: number): { text: string; truncated: boolean; note: string } {
+  const body = patch.endsWith('\n') ? patch.slice(0, -1) : patch;
+  if (body.length <= max) return { text: body, truncated: false, note: '' };
+  const cut = body.lastIndexOf('\n', max);
+  const text = body.slice(0, cut > 0 ? cut : max);
+  return {
+    text,
+    truncated: true,
+    note: `[omk: the diff is ${body.length} characters; only the first ${text.length} are shown. Read the changed files in your working directory for the rest.]`,
+  };
 }
 
 /**

@@ -1,0 +1,71 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SampleRepo } from './sample-repo.js';
+
+export const FAKE_ACP = path.resolve(__dirname, '../../fixtures/agents/fake-acp-agent.mjs');
+
+export interface PlannedTask {
+  id: string;
+  write: string[];
+  depends?: string[];
+}
+
+/** A planner answer (as the fake agent says it) with these tasks, each gated by `test`. */
+export function planSay(tasks: PlannedTask[]): string {
+  const graph = {
+    version: 1,
+    goal_id: '<ignored>',
+    tasks: tasks.map((t) => ({
+      id: t.id,
+      title: `Do ${t.id}`,
+      description: `Change ${t.write.join(', ')} for ${t.id}.`,
+      depends_on: t.depends ?? [],
+      read_set: ['**'],
+      write_set: t.write,
+      acceptance: ['Gate `test` passes.'],
+      risk: 'low',
+      max_retries: 1,
+      gates: ['test'],
+    })),
+  };
+  return `\`\`\`json\n${JSON.stringify(graph, null, 2)}\n\`\`\``;
+}
+
+export type Steps = Array<Record<string, unknown>>;
+
+/**
+ * Project config with the fake ACP agent as every role, following `scenario`: the planner prompt gets
+ * the plan, each task's prompt (matched on `OMK-TASK-REQUEST <id> (attempt N)`) its own steps.
+ */
+export function useFakeAgent(repo: SampleRepo, plan: PlannedTask[], perTask: Record<string, Steps>): void {
+  const scenario = path.join(repo.home, 'scenario.json');
+  writeFileSync(
+    scenario,
+    JSON.stringify({
+      prompts: [
+        { match: 'OMK-PLANNER-REQUEST', steps: [{ say: planSay(plan) }] },
+        ...Object.entries(perTask).map(([match, steps]) => ({ match: `OMK-TASK-REQUEST ${match}`, steps })),
+      ],
+    }),
+  );
+  repo.writeConfig(
+    [
+      '[defaults]',
+      'engine = "fake"',
+      '[engines.fake]',
+      'protocol = "acp"',
+      `command = ${JSON.stringify(process.execPath)}`,
+      `args = [${JSON.stringify(FAKE_ACP)}, "acp", "--scenario", ${JSON.stringify(scenario)}]`,
+      '[gates.test]',
+      'command = "node --test"',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Adds files to the sample repository in one commit. */
+export function commitFiles(repo: SampleRepo, files: Record<string, string>, message: string): void {
+  for (const [file, content] of Object.entries(files)) writeFileSync(path.join(repo.root, file), content);
+  repo.git('add', '-A');
+  repo.git('commit', '-q', '-m', message);
+}
