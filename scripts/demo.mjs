@@ -66,6 +66,7 @@ const scenario = {
     { label: 'edit', reasoning: 'add() subtracts; replace the operator.', tool_calls: [{ name: 'edit_file', arguments: { path: 'math.js', old: 'return a - b;', new: 'return a + b;' } }] },
     { label: 'test', tool_calls: [{ name: 'bash', arguments: { command: 'npm test', timeout_ms: 60000 } }] },
     { label: 'answer', content: 'Fixed: add() in math.js subtracted its arguments; it now adds them and `npm test` passes.' },
+    { label: 'review', content: `\`\`\`json\n${JSON.stringify({ sections: reviewSections() }, null, 2)}\n\`\`\`` },
   ],
 };
 const scenarioFile = path.join(base, 'scenario.json');
@@ -114,3 +115,16 @@ try {
   else say(`kept: ${base}`);
 }
 process.exit(status);
+
+/** The reviewer agent's verdict on the one-line fix: every section reviewed, nothing wrong. */
+function reviewSections() {
+  const pass = (notes) => ({ status: 'pass', notes, evidence: ['the combined diff: math.js, one operator'], risks: [], gaps: [] });
+  return {
+    architect: pass('A one-operator fix inside add(); no structure changes.'),
+    code: pass('return a + b is what add() means.'),
+    tests: pass('The existing test now passes; no test was changed.'),
+    security: pass('No input handling, secrets or dependencies touched.'),
+    performance: pass('Constant time as before.'),
+    anti_slop: pass('No stubs, comments or dead code added.'),
+  };
+}

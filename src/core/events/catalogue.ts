@@ -72,6 +72,8 @@ export const EVENT_CATALOGUE = {
     max_agents: z.number().int().positive(),
     until_ready: z.boolean(),
     engine: z.string(),
+    /** Set for `omk team run N:ROLE`: planning is a decomposition into at most `workers` independent `role` slices. */
+    team: z.object({ workers: z.number().int().positive(), role: z.string().min(1) }).optional(),
   }),
   /** Only a human can answer this; the goal waits (blocked_on_human). */
   'goal.question_asked': z.object({ question_id: z.string().min(1), question: z.string().min(1) }),

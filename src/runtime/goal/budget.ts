@@ -71,6 +71,11 @@ export interface GoalBudgetOptions {
   abandonAfterMs?: number;
   /** Whether a reservation's holder provably died. @default ownerIsGone (same host, pid gone) */
   isGone?: (owner: string) => boolean;
+  /**
+   * Whether this process's running time counts (and is checkpointed). Only the controller's does: an
+   * `omk worker` runs beside it, and writing its own clock would overwrite the controller's. @default true
+   */
+  countsTime?: boolean;
 }
 
 type AdmitStep =
@@ -93,6 +98,7 @@ export class GoalBudget {
   private readonly waitPollMs: number;
   private readonly abandonAfterMs: number;
   private readonly isGone: (owner: string) => boolean;
+  private readonly countsTime: boolean;
 
   private constructor(
     private readonly scope: GoalScope,
@@ -104,6 +110,7 @@ export class GoalBudget {
     this.waitPollMs = options.waitPollMs ?? 250;
     this.abandonAfterMs = options.abandonAfterMs ?? 60_000;
     this.isGone = options.isGone ?? ((owner) => ownerIsGone(owner));
+    this.countsTime = options.countsTime ?? true;
   }
 
   static async open(scope: GoalScope, options: GoalBudgetOptions = {}): Promise<GoalBudget> {
@@ -112,6 +119,7 @@ export class GoalBudget {
 
   /** Running time so far: stored time plus this controller's. */
   timeMs(now: Date = this.scope.rt.now()): number {
+    if (!this.countsTime) return this.baseTimeMs;
     return this.baseTimeMs + Math.max(0, now.getTime() - this.startedAt.getTime());
   }
 
@@ -120,8 +128,8 @@ export class GoalBudget {
     if (!log.budget.limits) return undefined;
     return {
       ...storedBudgetState(log),
-      used: { ...usedOf(log.budget), time_ms: this.baseTimeMs },
-      clock: { since: this.startedAt.toISOString() },
+      used: { ...usedOf(log.budget), time_ms: this.countsTime ? this.baseTimeMs : log.budget.timeMs },
+      clock: { since: this.countsTime ? this.startedAt.toISOString() : null },
     };
   }
 
@@ -156,9 +164,11 @@ export class GoalBudget {
   private async admitOnce(tx: StoreTx, role: 'planner' | 'executor', taskId: string): Promise<AdmitStep> {
     const { rt, goalId } = this.scope;
     const log = foldGoalLog(await tx.readEvents(goalId));
-    const state = this.stateOf(log);
-    if (!state) return { kind: 'unlimited' };
+    if (!log.budget.limits) return { kind: 'unlimited' };
     const now = rt.now();
+    // The goal already stopped for budget (another worker was refused or stopped): nothing starts until budget-add.
+    const stopped = log.budget.exhausted;
+    if (stopped) return { kind: 'refused', error: new BudgetRefusedError(stopped.dimension, stopped.detail, stopped.taskId) };
     await this.releaseAbandoned(tx, log.budget, now);
     const live = this.stateOf(log)!;
     const estimate = this.estimate(log, role);
@@ -269,7 +279,7 @@ export class GoalBudget {
       if (log.budget.reservations.has(ticket.id)) {
         await tx.appendEvent(goalId, 'budget.released', { reservation_id: ticket.id, task_id: ticket.taskId, reason: outcome?.started ? 'settled' : 'the turn did not start' });
       }
-      await tx.appendEvent(goalId, 'budget.checkpoint', { time_ms: this.timeMs(now) });
+      if (this.countsTime) await tx.appendEvent(goalId, 'budget.checkpoint', { time_ms: this.timeMs(now) });
     });
   }
 
@@ -288,7 +298,7 @@ export class GoalBudget {
   /** The controller stops: store the running time (goals with limits only). */
   async stop(): Promise<void> {
     const log = await this.log();
-    if (!log.budget.limits) return;
+    if (!log.budget.limits || !this.countsTime) return;
     await this.scope.rt.store.transaction((tx) => tx.appendEvent(this.scope.goalId, 'budget.checkpoint', { time_ms: this.timeMs() }));
   }
 }

@@ -3,6 +3,7 @@ import { OmkError } from '../../core/errors.js';
 import { intakeRepoFacts } from '../../core/goal/controller/repo-facts.js';
 import { assessIntake } from '../../core/goal/intake/intake.js';
 import type { IntakeResult, RepoFacts } from '../../core/goal/intake/types.js';
+import type { TeamSpec } from '../../core/goal/team.js';
 import { newGoalId } from '../../core/goal/controller/goal-id.js';
 import { inspectRepo } from '../gates/inspect-repo.js';
 import { currentBranch, resolveCommit } from '../git/index.js';
@@ -25,6 +26,8 @@ export interface GoalRequest {
   goalId?: string;
   /** `--policy` / `--merge-policy` as resolved at the start; recorded in goal.json so a resume delivers the same way. */
   delivery?: { policy: string; mergePolicy: string };
+  /** `omk team run N:ROLE`: no blocking question at intake, and a decomposition instead of a plan (recorded on the intake event and in goal.json). */
+  team?: TeamSpec;
 }
 
 /** Creates the goal row, its `goal.created` event and goal.json. Unknown `--gates` names are a usage error before anything is written. */
@@ -65,7 +68,7 @@ export async function runIntake(scope: GoalScope, req: GoalRequest, engineName: 
   const baseRef = req.base ?? (await currentBranch(git)) ?? 'HEAD';
   const facts = await inspectRepo(rt.repoRoot, rt.env);
   const repo = intakeRepoFacts(facts, rt.gates.map((g) => ({ name: g.name, command: g.command })));
-  const intake = assessIntake({ request: req.request, repo, ...(req.gates && req.gates.length > 0 ? { gates: req.gates } : {}) });
+  const intake = assessIntake({ request: req.request, repo, ...(req.gates && req.gates.length > 0 ? { gates: req.gates } : {}), ...(req.team ? { askQuestions: false } : {}) });
   await rt.store.transaction(async (tx) => {
     await changeStatus(tx, scope.goalId, 'planning');
     await tx.appendEvent(scope.goalId, 'goal.intake_assessed', {
@@ -81,6 +84,7 @@ export async function runIntake(scope: GoalScope, req: GoalRequest, engineName: 
       max_agents: req.maxAgents,
       until_ready: req.untilReady,
       engine: engineName,
+      ...(req.team ? { team: { workers: req.team.workers, role: req.team.role } } : {}),
     });
     if (!intake.testable) await tx.appendEvent(scope.goalId, 'goal.question_asked', { question_id: 'q1', question: intake.question ?? '' });
   });
@@ -102,6 +106,7 @@ async function writeGoalJson(scope: GoalScope, req: GoalRequest, intake: IntakeR
       gates: req.gates ?? null,
       policy: req.delivery?.policy ?? null,
       merge_policy: req.delivery?.mergePolicy ?? null,
+      team: req.team ? { workers: req.team.workers, role: req.team.role } : null,
     },
     intake: intake
       ? {

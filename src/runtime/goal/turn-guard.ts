@@ -39,10 +39,14 @@ export async function runBudgetedTurn(scope: GoalScope, ticket: BudgetTicket | u
           }
         : request,
     );
-  } finally {
-    // No reservation top-up may land after the reservation is released below.
+  } catch (error) {
+    // No cost to record: give the reservation back so it holds no room for the rest of this run.
     await guard?.close();
+    await budget?.settle(ticket, undefined).catch(() => undefined);
+    throw error;
   }
+  // No reservation top-up may land after the reservation is released below.
+  await guard?.close();
   await recordTurnCost(scope, cost.source, outcome, cost.taskId, ticket);
   await budget?.settle(ticket, outcome);
   const stop = guard?.stopped;

@@ -94,7 +94,8 @@ async function attempt(scope: GoalScope, taskId: string, log: GoalLog, graph: Ta
   }, CONTROL_POLL_MS);
   watch.unref();
   const signal = AbortSignal.any([rt.signal, stop.signal]);
-  const budget = await GoalBudget.open(scope);
+  // Admits and reserves like the controller's agents; running time is the controller's to count.
+  const budget = await GoalBudget.open(scope, { countsTime: false });
   try {
     return await executeTaskAttempt({ ...scope, rt: { ...rt, signal }, budget }, graph, taskId, log, log.intake!);
   } catch (error) {

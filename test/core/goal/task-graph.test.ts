@@ -65,6 +65,7 @@ const CASES: Array<[GraphProblemCode, Task[], ValidateOptions, string]> = [
   ['reviewer_writes', [task('a', { role: 'reviewer' })], {}, 'tasks[0].write_set'],
   ['unknown_gate', [task('a', { gates: ['tset'] })], { knownGates: ['test'] }, 'tasks[0].gates[0]'],
   ['write_overlap', [task('a', { write_set: ['src/**'] }), task('b', { write_set: ['src/b.ts'] })], {}, 'tasks[1].write_set'],
+  ['not_independent', [task('a', { write_set: ['a/**'] }), task('b', { write_set: ['b/**'], depends_on: ['a'] })], { independent: true }, 'tasks[1].depends_on[0]'],
 ];
 
 describe('task graph validation', () => {

@@ -121,7 +121,7 @@ describe('persisted budget reservations', () => {
     expect((await budget.admit('executor', 't2'))?.taskId).toBe('t2');
   });
 
-  it("a task whose own spend plus the estimate exceeds its per-task limit is refused (recorded with the task); other tasks go on", async () => {
+  it("a task whose own spend plus the estimate exceeds its per-task limit is refused (recorded with the task); nothing else starts until budget-add", async () => {
     h = await budgetHarness({ tokens: 1_000_000 }, { tokens: 60_000, usd_micros: null });
     const s = h.scope();
     const budget = await GoalBudget.open(s);
@@ -130,7 +130,9 @@ describe('persisted budget reservations', () => {
     await expect(budget.admit('executor', 't1')).rejects.toThrow('budget exhausted: task t1 tokens: 20000 used + 50000 estimated = 70000, over the per-task limit of 60000');
     const exhausted = ofType(await h.events(), 'budget.exhausted');
     expect(exhausted.map((e) => e.payload)).toMatchObject([{ dimension: 'tokens', role: 'executor', task_id: 't1' }]);
-    expect((await budget.admit('executor', 't2'))?.taskId).toBe('t2');
+    // The goal stopped for budget: another task is refused too, without a second record.
+    await expect(budget.admit('executor', 't2')).rejects.toThrow(/task t1 tokens/);
+    expect(ofType(await h.events(), 'budget.exhausted')).toHaveLength(1);
     expect(await budget.evidence()).toMatchObject({
       per_task: [{ task_id: 't1', limits: { tokens: 60_000, usd: null }, used: { tokens: 20_000, usd: 0 }, exceeded: { tokens: true, usd: false } }],
       exceeded: { time: false, tokens: false, usd: false },

@@ -7,10 +7,10 @@ import { builtinConfig, sampleRepo } from './sample-repo.js';
 type Server = Awaited<ReturnType<typeof startModelServer>>;
 
 /**
- * Moments to kill at: 8 in the default suite, `OMK_CRASH_MOMENTS=20` for the full check (each moment is
- * a whole run + resume, ~5 s on two cores). OMK_CRASH_SEED reproduces a run; see docs/goals.md.
+ * Moments to kill at: 20 by default, as the issue asks (each moment is a whole run + resume, ~3 s on two
+ * cores); `OMK_CRASH_MOMENTS=N` for more or fewer. OMK_CRASH_SEED reproduces a run; see docs/goals.md.
  */
-const MOMENTS = Number(process.env.OMK_CRASH_MOMENTS ?? 8);
+const MOMENTS = Number(process.env.OMK_CRASH_MOMENTS ?? 20);
 const SEED = Number(process.env.OMK_CRASH_SEED ?? Date.now() % 100_000);
 
 /** mulberry32: a small seeded generator, so a failing moment can be replayed from the printed seed. */

@@ -12,6 +12,7 @@ import type { Task, TaskGraph } from '../task-graph/schema.js';
 export const PLANNER_MARKER = 'OMK-PLANNER-REQUEST';
 export const EXECUTOR_MARKER = 'OMK-TASK-REQUEST';
 export const REVIEWER_MARKER = 'OMK-REVIEW-REQUEST';
+export const TEAM_MARKER = 'OMK-TEAM-REQUEST';
 
 const GRAPH_FORMAT = `{
   "version": 1,
@@ -59,6 +60,38 @@ export function plannerPrompt(input: PlannerPromptInput): string {
     'Rules: task ids are kebab-case slugs; write sets are globs relative to the repository root and never include .git/ or .omk/;',
     'two tasks that may write the same file must depend on one another; every task has at least one acceptance criterion;',
     'prefer few tasks (one is fine for a small change). Do not publish, push or deploy anything.',
+    '',
+    'Answer with ONLY the JSON object, in this format (a ```json fence is fine):',
+    GRAPH_FORMAT,
+  ];
+  if (input.problems) lines.push('', 'Your previous answer was rejected. Fix every problem and answer again with the whole graph:', input.problems);
+  return `${lines.join('\n')}\n`;
+}
+
+export interface DecomposePromptInput extends PlannerPromptInput {
+  /** The most slices (one agent each, all at once). */
+  workers: number;
+  /** The role every slice gets. */
+  role: string;
+}
+
+/** A team run's one read-only turn: split the task into at most `workers` independent slices (disjoint write sets). */
+export function decomposePrompt(input: DecomposePromptInput): string {
+  const { intake } = input;
+  const lines = [
+    `${TEAM_MARKER} for goal ${input.goalId}: split into at most ${input.workers} slice(s) for ${input.role} agents.`,
+    `A team of up to ${input.workers} ${input.role} agent(s) will work on this task at once, each in its own git worktree. Read the`,
+    'repository (you are read-only: do not edit anything), then split the task into at most that many slices.',
+    '',
+    'The task, verbatim:',
+    ...intake.original.split('\n').map((l) => `> ${l}`),
+    '',
+    `Gates that judge the result: ${intake.oracle.gates.map((g) => `\`${g}\``).join(', ') || 'none'}. Gates you may name in a slice: ${input.knownGates.map((g) => `\`${g}\``).join(', ') || 'none'}.`,
+    '',
+    'Rules: the slices run at the same time, so none may depend on another (depends_on stays empty) and no two may write',
+    'the same file: their write sets (globs relative to the repository root, never under .git/ or .omk/) must be disjoint.',
+    `Fewer slices are fine (one, when the task does not split); never more than ${input.workers}. Ids are kebab-case slugs; every`,
+    `slice has at least one acceptance criterion; "role" is "${input.role}". Do not publish, push or deploy anything.`,
     '',
     'Answer with ONLY the JSON object, in this format (a ```json fence is fine):',
     GRAPH_FORMAT,

@@ -79,6 +79,11 @@ export interface IntakeInput {
   repo: RepoFacts;
   /** Gate names the user chose explicitly (`--gates`); they replace the oracle's own choice. */
   gates?: readonly string[];
+  /**
+   * false: never stop the goal with a question (a team run); a vague request or a missing gate is noted in
+   * the oracle's rationale instead, and an oracle without gates leaves the proof not ready. @default true
+   */
+  askQuestions?: boolean;
 }
 
 export interface IntakeResult {

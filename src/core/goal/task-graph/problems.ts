@@ -22,6 +22,7 @@ export const GRAPH_PROBLEM_CODES = [
   'reviewer_writes', // a reviewer task with a write set
   'unknown_gate', // a gate name that is not configured
   'write_overlap', // two tasks may write the same file and neither depends on the other
+  'not_independent', // a task depends on another where the graph must be independent slices (a team run)
   // proposals only
   'malformed_proposal', // the text after the marker is not a JSON object
   'id_exists', // the proposed id is already in the graph (or earlier in the batch)

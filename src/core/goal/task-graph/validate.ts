@@ -21,6 +21,11 @@ export interface ValidateOptions extends TaskCheckOptions {
   maxTasks?: number;
   /** When given, the graph must name this goal. */
   goalId?: string;
+  /**
+   * Every task must be an independent slice (a team run's decomposition): no `depends_on`, and write sets
+   * disjoint whatever the dependencies say. @default false
+   */
+  independent?: boolean;
 }
 
 const q = (s: string): string => JSON.stringify(s);
@@ -94,6 +99,10 @@ export function validateTaskGraph(graph: TaskGraph, options: ValidateOptions = {
   });
   tasks.forEach((task, i) => {
     task.depends_on.forEach((d, k) => {
+      if (options.independent) {
+        out.push(problem('not_independent', `tasks[${i}].depends_on[${k}]`, `depends on ${q(d)}, but the slices of a team run start at once: remove depends_on and make the write sets disjoint instead`, task.id));
+        return;
+      }
       if (d !== task.id && !firstIndex.has(d)) {
         out.push(problem('missing_dependency', `tasks[${i}].depends_on[${k}]`, `depends on ${q(d)}, which is not a task in this graph`, task.id));
       }
@@ -101,7 +110,8 @@ export function validateTaskGraph(graph: TaskGraph, options: ValidateOptions = {
   });
 
   const deps = dependencyMap(tasks);
-  for (const cycle of findCycles(deps)) {
+  // Independent slices: every dependency is already a problem of its own.
+  for (const cycle of options.independent ? [] : findCycles(deps)) {
     const i = firstIndex.get(cycle[0]!)!;
     out.push(
       problem('dependency_cycle', `tasks[${i}].depends_on`, `dependency cycle: ${cycle.join(' -> ')} (each depends on the next); remove one of these dependencies`, cycle[0]),
@@ -109,11 +119,11 @@ export function validateTaskGraph(graph: TaskGraph, options: ValidateOptions = {
   }
 
   // Quadratic in tasks × globs: skipped past the bound (the graph is rejected anyway).
-  if (!tooMany) out.push(...overlapProblems(tasks, ancestorMap(deps)));
+  if (!tooMany) out.push(...overlapProblems(tasks, options.independent ? new Map() : ancestorMap(deps), options.independent === true));
   return out;
 }
 
-function overlapProblems(tasks: readonly Task[], ancestors: ReadonlyMap<string, ReadonlySet<string>>): GraphProblem[] {
+function overlapProblems(tasks: readonly Task[], ancestors: ReadonlyMap<string, ReadonlySet<string>>, independent: boolean): GraphProblem[] {
   const out: GraphProblem[] = [];
   for (let j = 0; j < tasks.length; j += 1) {
     for (let i = 0; i < j; i += 1) {
@@ -130,7 +140,9 @@ function overlapProblems(tasks: readonly Task[], ancestors: ReadonlyMap<string, 
         problem(
           'write_overlap',
           `tasks[${j}].write_set`,
-          `tasks ${q(a.id)} and ${q(b.id)} may write the same files (${shown}) and neither depends on the other; add a dependency between them or make their write sets disjoint`,
+          independent
+            ? `tasks ${q(a.id)} and ${q(b.id)} may write the same files (${shown}); the slices of a team run must have disjoint write sets`
+            : `tasks ${q(a.id)} and ${q(b.id)} may write the same files (${shown}) and neither depends on the other; add a dependency between them or make their write sets disjoint`,
           b.id,
         ),
       );
