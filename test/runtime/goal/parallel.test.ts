@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runOmk } from '../../helpers/cli.js';
@@ -82,6 +82,38 @@ describe('parallel slices: several agents, each in its own worktree, combined by
     expect(out.status).toBe('ready');
     const after = JSON.parse((await runOmk(['goal', 'status', out.goal_id, '--json'], { cwd: repo.root, env: repo.env })).stdout) as { workers: unknown[] };
     expect(after.workers).toEqual([]);
+  });
+
+  it('a pause from another terminal stops every running agent mid-turn; resume runs them again to ready', async () => {
+    const plan = ['a', 'b'].map((p) => ({ id: `part-${p}`, write: [`${p}.js`] }));
+    useFakeAgent(repo, plan, Object.fromEntries(['a', 'b'].map((p) => [`part-${p} \\(attempt 1\\)`, [{ sleep_ms: 30_000 }, { say: 'too slow' }]])));
+    const scenario = JSON.parse(readFileSync(path.join(repo.home, 'scenario.json'), 'utf8')) as { prompts: Array<{ match: string; steps: unknown[] }> };
+    for (const p of ['a', 'b']) scenario.prompts.push({ match: `OMK-TASK-REQUEST part-${p} \\(attempt 2\\)`, steps: [{ edit: { path: `${p}.js`, content: `export const part = '${p}';\n` } }, { say: 'done' }] });
+    writeFileSync(path.join(repo.home, 'scenario.json'), JSON.stringify(scenario));
+    const running = run(repo, ['--max-agents', '2']);
+    let goalDir = '';
+    for (let i = 0; i < 400; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const s = await runOmk(['goal', 'status', '--json'], { cwd: repo.root, env: repo.env });
+      if (s.status !== 0) continue;
+      const doc = JSON.parse(s.stdout) as { goal_dir: string; workers: unknown[] };
+      goalDir = doc.goal_dir;
+      // Both agents are mid-turn: their attempts are recorded as started and omk sees them running.
+      if (doc.workers.length === 2 && events(goalDir).filter((e) => e.type === 'task.started').length === 2) break;
+    }
+    const started = Date.now();
+    expect((await runOmk(['goal', 'pause', 'latest'], { cwd: repo.root, env: repo.env })).status).toBe(0);
+    const paused = await running;
+    expect(paused.status).toBe('paused');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const log = events(goalDir);
+    expect(log.filter((e) => e.type === 'task.attempt_interrupted').map((e) => e.payload.task_id).sort()).toEqual(['part-a', 'part-b']);
+    const status = JSON.parse((await runOmk(['goal', 'status', paused.goal_id, '--json'], { cwd: repo.root, env: repo.env })).stdout) as { tasks: Array<{ status: string }>; workers: unknown[] };
+    expect(status.tasks.map((t) => t.status)).toEqual(['queued', 'queued']);
+    expect(status.workers).toEqual([]);
+    const resumed = JSON.parse((await runOmk(['goal', 'resume', paused.goal_id, '--json'], { cwd: repo.root, env: repo.env })).stdout) as { status: string };
+    expect(resumed.status).toBe('ready');
+    expect(events(goalDir).filter((e) => e.type === 'task.completed')).toHaveLength(2);
   });
 
   it('--max-agents 1 still runs one task at a time', async () => {
