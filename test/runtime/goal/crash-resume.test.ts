@@ -2,7 +2,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelServer } from '../../fixtures/model-server/index.js';
 import { BUILT, eventLines, processesUnder, runOmkChild, spawnOmk, statelessFixScenario, storeFacts, until } from './cli-child.js';
-import { builtinConfig, sampleRepo } from './sample-repo.js';
+import { commitFiles, useFakeAgent } from './parallel-repo.js';
+import { builtinConfig, FIXED_MATH, sampleRepo, type SampleRepo } from './sample-repo.js';
 
 type Server = Awaited<ReturnType<typeof startModelServer>>;
 
@@ -90,5 +91,59 @@ describe.skipIf(!BUILT)('kill -9 of the controller at a random moment, then omk 
       await Promise.all(moments.slice(i, i + 2).map((m, j) => runOne(m, i + j)));
     }
     process.stderr.write(`crash-resume: moments whose resume recovered ${JSON.stringify(tally)}\n`);
+  });
+});
+
+describe.skipIf(!BUILT)('kill -9 of a controller running two agents at once, then omk goal resume (needs npm run build)', () => {
+  const PARALLEL_MOMENTS = Number(process.env.OMK_CRASH_PARALLEL_MOMENTS ?? 6);
+  const plan = ['a', 'b'].map((p) => ({ id: `part-${p}`, write: [`${p}.js`] }));
+  const steps = Object.fromEntries(['a', 'b'].map((p) => [`part-${p} `, [{ sleep_ms: 300 }, { edit: { path: `${p}.js`, content: `export const part = '${p}';\n` } }, { run: { command: 'node --test' } }, { say: 'done' }]]));
+  const fresh = (): SampleRepo => {
+    const repo = sampleRepo();
+    commitFiles(repo, { 'math.js': FIXED_MATH }, 'add() works');
+    useFakeAgent(repo, plan, steps);
+    return repo;
+  };
+  let total = 0;
+  beforeAll(async () => {
+    const repo = fresh();
+    try {
+      const run = await runOmkChild(['goal', 'run', 'add parts a and b', '--max-agents', '2', '--json'], repo.root, repo.env);
+      expect(run.code, run.stderr).toBe(0);
+      total = eventLines(repo.root);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it(`loses nothing and completes no task twice (${PARALLEL_MOMENTS} moments, seed ${SEED})`, { timeout: 170_000 }, async () => {
+    const random = rng(SEED + 1);
+    for (let i = 0; i < PARALLEL_MOMENTS; i++) {
+      const k = 1 + Math.floor(random() * (total - 1));
+      const repo = fresh();
+      try {
+        const run = spawnOmk(['goal', 'run', 'add parts a and b', '--max-agents', '2', '--json'], repo.root, repo.env);
+        let exited = false;
+        void run.done.then(() => (exited = true));
+        await until(() => exited || eventLines(repo.root) >= k, 30_000);
+        const at = eventLines(repo.root);
+        run.child.kill('SIGKILL');
+        await run.done;
+        const label = `parallel moment ${i} (seed ${SEED}): killed at ${at} of ${total} event(s)`;
+        const resumed = await runOmkChild(['goal', 'resume', 'latest', '--json'], repo.root, repo.env);
+        expect(resumed.code, `${label}\n${resumed.stdout}\n${resumed.stderr}`).toBe(0);
+        expect((JSON.parse(resumed.stdout) as { status: string }).status, label).toBe('ready');
+        expect((await runOmkChild(['goal', 'proof', 'latest', '--verify'], repo.root, repo.env)).code, label).toBe(0);
+        expect((await runOmkChild(['events', 'verify', 'latest'], repo.root, repo.env)).code, label).toBe(0);
+        const facts = storeFacts(repo.root);
+        expect(facts.leases, label).toBe(0);
+        expect(facts.controllers, label).toBe(0);
+        expect(facts.tasks.map((t) => t.id).sort(), label).toEqual(['part-a', 'part-b']);
+        for (const t of facts.tasks) expect(facts.completed.get(t.id), `${label}: task ${t.id}`).toBe(1);
+        expect(processesUnder(path.dirname(repo.root)), label).toEqual([]);
+      } finally {
+        repo.cleanup();
+      }
+    }
   });
 });
