@@ -295,6 +295,26 @@ export function buildProgram(
     .option('--json', 'machine-readable output')
     .action((ref, opts) => run(async (ctx) => (await import('./commands/goal-delivery.js')).goalMergeCommand(ctx, ref, opts)));
 
+  const team = program.command('team').description('N agents on a decomposed task, without the planning ceremony (a goal underneath)');
+  team
+    .command('run')
+    .description('split TASK into at most N independent ROLE slices, run them at once, integrate, gate and prove; exit as goal run')
+    .argument('<team>', 'N:ROLE — N agents (1 to 16), ROLE executor, tester or documenter, e.g. 3:executor')
+    .argument('<task>', 'what the team should do, e.g. "add a --verbose flag to every subcommand"')
+    .option('-e, --engine <name>', 'the engine for every role (default: defaults.engine)')
+    .option('--gates <names>', 'comma-separated gates that decide done (default: the configured or detected ones the oracle picks)')
+    .option('--base <ref>', 'the commit to start from (default: HEAD)')
+    .option('--until-ready', 'retry failed slices in further rounds while the gaps change')
+    .option('--budget-time <duration>', 'running-time limit, e.g. 2h or 1h30m (default: budget.time)')
+    .option('--budget-tokens <n>', 'token limit, e.g. 500k or 2M (default: budget.tokens)')
+    .option('--budget-usd <x>', 'USD limit, e.g. 5 or 0.25 (default: budget.usd)')
+    .option('--budget-task-tokens <n>', 'token limit for each slice over all its attempts, e.g. 200k')
+    .option('--budget-task-usd <x>', 'USD limit for each slice over all its attempts, e.g. 0.50')
+    .option('--policy <policy>', 'at the verdict: local (push nothing), draft-pr, or auto-pr (default: defaults.policy)')
+    .option('--merge-policy <policy>', 'with auto-pr: disabled, manual, or gated (default: defaults.merge_policy)')
+    .option('--json', 'machine-readable output (as goal run --json)')
+    .action((spec, text, opts) => run(async (ctx) => (await import('./commands/team.js')).teamRunCommand(ctx, spec, text, opts)));
+
   const events = program.command('events').description('the hash-chained event log');
   events
     .command('verify')

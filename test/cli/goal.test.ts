@@ -31,7 +31,7 @@ describe('omk goal status | list | show | plan', () => {
 
       const status = JSON.parse((await omk('goal', 'status', '--json')).stdout) as Record<string, unknown>;
       expect(Object.keys(status).sort()).toEqual(
-        ['base', 'cost', 'created_at', 'events', 'goal_dir', 'goal_id', 'head', 'oracle', 'proof', 'question', 'request', 'round', 'status', 'tasks', 'testable', 'type', 'updated_at', 'workers'].sort(),
+        ['base', 'cost', 'created_at', 'events', 'goal_dir', 'goal_id', 'head', 'oracle', 'proof', 'question', 'request', 'round', 'status', 'tasks', 'team', 'testable', 'type', 'updated_at', 'workers'].sort(),
       );
       expect(status).toMatchObject({
         goal_id: planned.goal_id,
@@ -39,6 +39,7 @@ describe('omk goal status | list | show | plan', () => {
         request: 'fix the failing test in math.js',
         type: 'bugfix',
         testable: true,
+        team: null,
         oracle: ['test'],
         head: null,
         proof: null,

@@ -66,6 +66,7 @@ export async function goalShowCommand(ctx: CliContext, ref: string, opts: { json
     }
     goalStatusCommandText(ctx, state);
     const log = state.log;
+    if (log.intake?.team) writeLine(ctx, `  team run: ${log.intake.team.workers}:${log.intake.team.role} (up to ${log.intake.team.workers} ${log.intake.team.role} agent(s) at once on independent slices)`);
     if (log.plan) writeLine(ctx, `  plan: ${log.plan.tasks.length} task(s) by the ${log.plan.planner}${log.plan.engine ? ` (${log.plan.engine})` : ''}`);
     for (const d of log.decisions) writeLine(ctx, `  decision [${d.topic}]: ${d.choice} — ${d.reason}`);
     for (const t of log.tasks.values()) {

@@ -43,3 +43,15 @@ export function parseTeamSpec(text: string): TeamSpec {
 export function withTeamRole(graph: TaskGraph, role: TeamRole): TaskGraph {
   return { ...graph, tasks: graph.tasks.map((t) => ({ ...t, role })) };
 }
+
+/** A team as goal.json or an intake event recorded it; undefined when absent or not a valid team. */
+export function recordedTeamSpec(value: unknown): TeamSpec | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const { workers, role } = value as { workers?: unknown; role?: unknown };
+  if (typeof workers !== 'number' || typeof role !== 'string') return undefined;
+  try {
+    return parseTeamSpec(`${workers}:${role}`);
+  } catch {
+    return undefined;
+  }
+}

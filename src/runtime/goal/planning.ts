@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { extractJsonText, plannerPrompt } from '../../core/goal/controller/prompts.js';
+import { decomposePrompt, extractJsonText, plannerPrompt } from '../../core/goal/controller/prompts.js';
 import { fallbackPlan } from '../../core/goal/fallback-plan.js';
+import { recordedTeamSpec, withTeamRole, type TeamSpec } from '../../core/goal/team.js';
 import type { IntakeResult, RepoFacts } from '../../core/goal/intake/types.js';
 import { formatProblemsForPlanner, type GraphProblem } from '../../core/goal/task-graph/problems.js';
 import type { TaskGraph } from '../../core/goal/task-graph/schema.js';
@@ -26,28 +27,35 @@ export interface PlanOutcome {
  * every problem; falls back to the deterministic heuristic plan when no engine can plan or it keeps
  * failing (a recorded decision either way). Writes prd.md, technical-plan.md, test-spec.md and
  * task-graph.json, creates the task rows, and records `goal.planned`.
+ *
+ * A team run (`team`, else as its intake event recorded it) decomposes instead: the engine is asked for
+ * at most `workers` independent slices with disjoint write sets, every task gets the team's role, the
+ * fallback is the one heuristic task, and only task-graph.json (and decisions) are written.
  */
-export async function runPlanning(scope: GoalScope, intake: IntakeResult, repo: RepoFacts, maxAsks = DEFAULT_PLANNER_ASKS): Promise<PlanOutcome> {
+export async function runPlanning(scope: GoalScope, intake: IntakeResult, repo: RepoFacts, maxAsks = DEFAULT_PLANNER_ASKS, team?: TeamSpec): Promise<PlanOutcome> {
   const { rt, goalId } = scope;
+  team ??= await recordedTeam(scope);
   const knownGates = rt.gates.map((g) => g.name);
-  const fallback = fallbackPlan({ goalId, intake, repo });
+  const heuristic = fallbackPlan({ goalId, intake, repo });
+  const fallback = team ? { ...heuristic, graph: withTeamRole(heuristic.graph, team.role) } : heuristic;
+  const what = team ? `a split into at most ${team.workers} ${team.role} slice(s)` : 'a task graph';
   let graph: TaskGraph | undefined;
   let asks = 0;
   let lastProblem = '';
 
   if (!rt.engine) {
-    await recordDecision(scope, 'planner', 'heuristic fallback plan', 'no planning engine is configured');
+    await recordDecision(scope, 'planner', fallbackChoice(team), 'no planning engine is configured');
   } else {
     const approve = approverFor(scope, rt.repoRoot, 'plan');
     let problems: GraphProblem[] | undefined;
     for (let ask = 1; ask <= maxAsks && !graph; ask++) {
       asks = ask;
-      rt.progress(`planning: asking ${rt.engine.name} for a task graph (ask ${ask} of ${maxAsks})`);
+      rt.progress(`planning: asking ${rt.engine.name} for ${what} (ask ${ask} of ${maxAsks})`);
       const ticket = await scope.budget?.admit('planner', '_planner');
       const { outcome, stop } = await runBudgetedTurn(scope, ticket, { source: 'planner' }, {
         role: 'planner',
         cwd: rt.repoRoot,
-        prompt: plannerPrompt({ goalId, intake, repo, knownGates, ...(problems ? { problems: formatProblemsForPlanner(problems) } : {}) }),
+        prompt: promptFor(team, { goalId, intake, repo, knownGates, ...(problems ? { problems: formatProblemsForPlanner(problems) } : {}) }),
         mode: 'plan',
         approve,
         transcriptFile: transcriptFile(scope.dir, '_planner', ask),
@@ -70,27 +78,33 @@ export async function runPlanning(scope: GoalScope, intake: IntakeResult, repo: 
       if (!parsed || !parsed.ok) {
         problems = parsed?.problems ?? [{ code: 'invalid_json', path: '(root)', message: 'the answer holds no JSON object' }];
       } else {
-        // The goal id is omk's to assign, not the planner's to get right.
-        const check = checkTaskGraph({ ...parsed.value, goal_id: goalId }, { knownGates, goalId });
+        // The goal id (and a team's role) is omk's to assign, not the planner's to get right.
+        const answer = { ...parsed.value, goal_id: goalId };
+        const check = team
+          ? checkTaskGraph(withTeamRole(answer, team.role), { knownGates, goalId, maxTasks: team.workers, independent: true })
+          : checkTaskGraph(answer, { knownGates, goalId });
         if (check.ok) graph = check.graph;
         else problems = check.problems;
       }
       if (problems && !graph) lastProblem = formatProblemsForPlanner(problems).split('\n')[0] ?? 'invalid task graph';
     }
     if (!graph) {
-      await recordDecision(scope, 'planner', 'heuristic fallback plan', `the ${rt.engine.name} planner gave no valid task graph after ${asks} ask(s): ${lastProblem}`);
+      await recordDecision(scope, 'planner', fallbackChoice(team), `the ${rt.engine.name} planner gave no valid ${team ? 'split' : 'task graph'} after ${asks} ask(s): ${lastProblem}`);
     } else {
-      await recordDecision(scope, 'planner', `${rt.engine.name} task graph`, `accepted on ask ${asks} of ${maxAsks}`);
+      const choice = team ? `${rt.engine.name} split into ${graph.tasks.length} ${team.role} slice(s)` : `${rt.engine.name} task graph`;
+      await recordDecision(scope, 'planner', choice, `accepted on ask ${asks} of ${maxAsks}`);
     }
   }
 
   const planner = graph ? 'engine' : 'fallback';
   const chosen = graph ?? fallback.graph;
   // The heuristic documents describe the goal, its oracle and the checks; with an engine plan the
-  // technical plan lists the engine's tasks instead of the heuristic one.
-  await writeTextAtomically(scope.dir.prd, fallback.prd);
-  await writeTextAtomically(scope.dir.technicalPlan, planner === 'engine' ? engineTechnicalPlan(chosen, intake) : fallback.technicalPlan);
-  await writeTextAtomically(scope.dir.testSpec, fallback.testSpec);
+  // technical plan lists the engine's tasks instead of the heuristic one. A team run has no planning documents.
+  if (!team) {
+    await writeTextAtomically(scope.dir.prd, fallback.prd);
+    await writeTextAtomically(scope.dir.technicalPlan, planner === 'engine' ? engineTechnicalPlan(chosen, intake) : fallback.technicalPlan);
+    await writeTextAtomically(scope.dir.testSpec, fallback.testSpec);
+  }
   const graphText = await writeJsonAtomically(scope.dir.taskGraph, chosen);
   await record(
     scope,
@@ -108,6 +122,20 @@ export async function runPlanning(scope: GoalScope, intake: IntakeResult, repo: 
   );
   rt.progress(`planned: ${chosen.tasks.length} task(s) by the ${planner === 'engine' ? `${rt.engine?.name ?? ''} planner` : 'heuristic fallback'}`);
   return { graph: chosen, planner };
+}
+
+function promptFor(team: TeamSpec | undefined, input: Parameters<typeof plannerPrompt>[0]): string {
+  return team ? decomposePrompt({ ...input, workers: team.workers, role: team.role }) : plannerPrompt(input);
+}
+
+function fallbackChoice(team: TeamSpec | undefined): string {
+  return team ? `one ${team.role} task for the whole request (team fallback)` : 'heuristic fallback plan';
+}
+
+/** The team of a team run, as its intake event recorded it; undefined for any other goal. */
+async function recordedTeam(scope: GoalScope): Promise<TeamSpec | undefined> {
+  const intake = (await scope.rt.store.readEvents(scope.goalId)).filter((e) => e.type === 'goal.intake_assessed').at(-1);
+  return recordedTeamSpec((intake?.payload as { team?: unknown } | undefined)?.team);
 }
 
 /** The task graph the goal runs, read back from task-graph.json (validated). */

@@ -47,6 +47,7 @@ export function statusJson(state: GoalState): Record<string, unknown> {
     updated_at: goal.updatedAt,
     type: log.intake?.type ?? null,
     testable: log.intake?.testable ?? null,
+    team: log.intake?.team ?? null,
     question: log.questions[0]?.question ?? null,
     oracle: log.intake?.oracle.gates ?? [],
     base: log.intake ? { ref: log.intake.base_ref, sha: log.intake.base_sha } : null,

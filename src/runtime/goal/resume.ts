@@ -1,4 +1,5 @@
 import { OmkError } from '../../core/errors.js';
+import { recordedTeamSpec, type TeamSpec } from '../../core/goal/team.js';
 import { singleStepAction, type SingleStep } from '../../core/goal/controller/single-step.js';
 import { decideNextStep } from '../../core/goal/controller/next-step.js';
 import { foldGoalLog } from '../../core/goal/controller/goal-log.js';
@@ -48,6 +49,8 @@ export async function resumeGoal(rt: GoalRuntime, goalId: string, control: Contr
     untilReady: before.intake?.until_ready ?? options.untilReady,
     ...(only ? { only } : {}),
     ...(options.gates ? { gates: options.gates } : {}),
+    // A team run stays one: an intake run by the resume asks no question, and planning decomposes.
+    ...(options.team ? { team: options.team } : {}),
     // Kept so that an intake run by the resume records them again in goal.json.
     ...(options.policy && options.mergePolicy ? { delivery: { policy: options.policy, mergePolicy: options.mergePolicy } } : {}),
   };
@@ -60,10 +63,17 @@ export async function resumeGoal(rt: GoalRuntime, goalId: string, control: Contr
 
 /** The run's options as goal.json recorded them (needed when the controller stopped before intake, and for delivery). */
 export async function recordedOptions(file: string): Promise<RecordedOptions> {
-  const fallback = { maxAgents: 1, untilReady: false, gates: undefined, policy: undefined, mergePolicy: undefined };
+  const fallback = { maxAgents: 1, untilReady: false, gates: undefined, policy: undefined, mergePolicy: undefined, team: undefined };
   try {
     const doc = JSON.parse((await readTextIfExists(file)) ?? '{}') as {
-      options?: { max_agents?: number; until_ready?: boolean; gates?: string[] | null; policy?: string | null; merge_policy?: string | null };
+      options?: {
+        max_agents?: number;
+        until_ready?: boolean;
+        gates?: string[] | null;
+        policy?: string | null;
+        merge_policy?: string | null;
+        team?: unknown;
+      };
     };
     const o = doc.options;
     return {
@@ -72,6 +82,7 @@ export async function recordedOptions(file: string): Promise<RecordedOptions> {
       gates: o?.gates ?? undefined,
       policy: o?.policy ?? undefined,
       mergePolicy: o?.merge_policy ?? undefined,
+      team: recordedTeamSpec(o?.team),
     };
   } catch {
     return fallback;
@@ -85,7 +96,10 @@ export interface RecordedOptions {
   /** `--policy` / `--merge-policy` as the run resolved them; undefined for a goal recorded before they were. */
   policy: string | undefined;
   mergePolicy: string | undefined;
+  /** `omk team run N:ROLE`; undefined for a plain goal (and for one recorded before team runs existed). */
+  team: TeamSpec | undefined;
 }
+
 
 /** A single step the goal is not ready for is refused before anything changes (no claim, no status change). */
 async function refuseStepOutOfOrder(scope: ReturnType<typeof scopeOf>, log: ReturnType<typeof foldGoalLog>, only: SingleStep): Promise<void> {

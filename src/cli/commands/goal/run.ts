@@ -4,6 +4,7 @@ import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import { hasPerTaskLimits, parseBudgetLimits, parsePerTaskLimits, type BudgetLimits, type PerTaskLimits } from '../../../core/budget/index.js';
 import type { OmkConfig } from '../../../core/config/types.js';
+import type { TeamSpec } from '../../../core/goal/team.js';
 import { OmkError } from '../../../core/errors.js';
 import { resolveEngine } from '../../../engines/registry/index.js';
 import { loadConfig } from '../../../runtime/config/load-config.js';
@@ -38,6 +39,8 @@ export interface GoalRunOptions {
   policy?: string;
   /** disabled | manual | gated (default: defaults.merge_policy). */
   mergePolicy?: string;
+  /** Set by `omk team run N:ROLE` (not a flag): the goal is a team run (docs/goals.md, "Team runs"). */
+  team?: TeamSpec;
 }
 
 /** `omk goal run "GOAL"`: intake → plan → baseline → execute → integrate → review → proof; exit status from the verdict. */
@@ -83,6 +86,7 @@ async function run(ctx: CliContext, request: string, opts: GoalRunOptions, planO
           ...(opts.base ? { base: opts.base } : {}),
           ...(gates && gates.length > 0 ? { gates } : {}),
           ...(planOnly ? {} : { delivery }),
+          ...(opts.team ? { team: opts.team } : {}),
         },
         control,
       );

@@ -19,6 +19,8 @@ type P = Record<string, unknown>;
 const s = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 const short = (v: unknown): string => (typeof v === 'string' ? v.slice(0, 12) : s(v));
 const list = (v: unknown): string => (Array.isArray(v) ? v.map(s).join(', ') : s(v));
+/** `, team 3:executor` for a team run's intake; nothing for any other goal. */
+const team = (v: unknown): string => (v && typeof v === 'object' ? `, team ${s((v as P).workers)}:${s((v as P).role)}` : '');
 
 /** One line saying what the event means. Unknown types show their payload keys. */
 export function summarizeEvent(type: string, payload: unknown): string {
@@ -29,7 +31,7 @@ export function summarizeEvent(type: string, payload: unknown): string {
     case 'goal.status_changed':
       return `status ${s(p.from)} -> ${s(p.to)}${p.reason ? ` (${s(p.reason)})` : ''}`;
     case 'goal.intake_assessed':
-      return `intake: ${s(p.type)} (confidence ${s(p.confidence)}), ${p.testable ? 'testable' : 'NOT testable'}, oracle [${list((p.oracle as P | undefined)?.gates ?? [])}], base ${short(p.base_sha)}`;
+      return `intake: ${s(p.type)} (confidence ${s(p.confidence)}), ${p.testable ? 'testable' : 'NOT testable'}, oracle [${list((p.oracle as P | undefined)?.gates ?? [])}], base ${short(p.base_sha)}${team(p.team)}`;
     case 'goal.question_asked':
       return `question for a human: ${s(p.question)}`;
     case 'engine.unavailable':
