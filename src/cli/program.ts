@@ -134,7 +134,7 @@ export function buildProgram(
     .argument('<goal>', 'what should be true when it is done, e.g. "fix the failing test in math.js"')
     .option('-e, --engine <name>', 'the engine for every role (default: defaults.engine)')
     .option('--until-ready', 'retry failed tasks in further rounds while the gaps change')
-    .option('--max-agents <n>', 'agents working on tasks at once, each in its own worktree (default: 1)')
+    .option('--max-agents <n>', 'agents working on tasks at once, each in its own worktree, 1-64 (default: defaults.max_agents, 1)')
     .option('--local-agents <n>', 'of those, how many this controller runs itself; the rest are left to `omk worker` processes (default: all)')
     .option('--gates <names>', 'comma-separated gates that decide done (replaces the oracle)')
     .option('--base <ref>', 'the commit to start from (default: HEAD)')

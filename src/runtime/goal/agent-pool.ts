@@ -57,6 +57,11 @@ export class AgentPool {
     timer.abort();
   }
 
+  /** An attempt failed because omk's machinery did (not the agent, not the gates). */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
   /** The first failure of omk's machinery in an attempt, once (then forgotten). */
   takeFailure(): unknown {
     const f = this.failure;

@@ -142,6 +142,7 @@ async function driveSteps(scope: GoalScope, req: RunGoalRequest, onControl?: (re
   const agents = new AgentPool(scope, req.localAgents ?? req.maxAgents);
   // Steps performed, for a single-step run (`omk goal execute|verify|review`).
   let performed = 0;
+  let waitingSaid = false;
   let intake: IntakeOutcome | undefined;
   let lastProof: ProofDocument | undefined;
   const options = { maxAgents: req.maxAgents, untilReady: req.untilReady, maxRounds: req.maxRounds ?? DEFAULT_MAX_ROUNDS };
@@ -163,9 +164,20 @@ async function driveSteps(scope: GoalScope, req: RunGoalRequest, onControl?: (re
         if (action.kind === 'stop') return await agents.drained({ goalId, status: 'stepped', reason: action.reason });
         step = action.step;
       }
+      if (agents.failed && (step.kind === 'execute' || step.kind === 'wait')) {
+        // omk's own machinery failed in an attempt: start nothing more (it would fail the same way, forever);
+        // let the running ones finish, then record the failure (the goal ends failed_infra with a proof).
+        if (agents.running.size > 0) await agents.settle(WAIT_POLL_MS);
+        else await recordPoolFailure(scope, agents.takeFailure());
+        continue;
+      }
       if (step.kind === 'execute') {
         performed += 1;
-        const started = agents.start(step.taskIds, (taskId) => executeTaskAttempt(scope, graph!, taskId, log, log.intake!));
+        const started = agents.start(step.taskIds, (taskId) => executeTaskAttempt(scope, graph!, taskId, log.intake!));
+        if (started === 0 && req.localAgents === 0 && !waitingSaid) {
+          waitingSaid = true;
+          rt.progress(`${step.taskIds.length} task(s) ready and this controller runs no agents (--local-agents 0): start \`omk worker\` in this repository`);
+        }
         if (started === 0) await agents.settle(WAIT_POLL_MS);
         continue;
       }
@@ -174,15 +186,15 @@ async function driveSteps(scope: GoalScope, req: RunGoalRequest, onControl?: (re
         await agents.settle(WAIT_POLL_MS);
         continue;
       }
-      // Every other step needs the task work of this round finished (a budget refusal mid-round lets the running ones finish).
-      if (agents.running.size > 0) {
+      // Every other step needs the task work finished — ours and any `omk worker`'s (a budget refusal or a
+      // blocker mid-round lets the running attempts finish; their results belong in the proof).
+      const othersHold = [...statuses.entries()].some(([id, st]) => st === 'leased' && !agents.running.has(id));
+      if (agents.running.size > 0 || othersHold) {
         await agents.settle(WAIT_POLL_MS);
         continue;
       }
-      const failure = agents.takeFailure();
-      if (failure) {
-        await record(scope, 'goal.failed', { reason: `execute: ${describeError(failure)}` });
-        rt.progress(`execute failed: ${describeError(failure)}`);
+      if (agents.failed) {
+        await recordPoolFailure(scope, agents.takeFailure());
         continue;
       }
       if (step.kind === 'finish') return { goalId, status: step.status, reason: step.reason, ...(lastProof ? { proof: lastProof } : {}) };
@@ -208,6 +220,11 @@ async function driveSteps(scope: GoalScope, req: RunGoalRequest, onControl?: (re
     await agents.drain();
   }
   return drive(scope, req);
+}
+
+async function recordPoolFailure(scope: GoalScope, failure: unknown): Promise<void> {
+  await record(scope, 'goal.failed', { reason: `execute: ${describeError(failure)}` });
+  scope.rt.progress(`execute failed: ${describeError(failure)}`);
 }
 
 /** The planned graph plus tasks added since (fix tasks, accepted proposals). */

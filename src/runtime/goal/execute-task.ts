@@ -1,5 +1,5 @@
 import { afterAttempt, type AttemptOutcome } from '../../core/goal/controller/next-step.js';
-import { attemptsInRound, type GoalLog, type IntakeFacts } from '../../core/goal/controller/goal-log.js';
+import { attemptsInRound, foldGoalLog, type IntakeFacts } from '../../core/goal/controller/goal-log.js';
 import { executorPrompt } from '../../core/goal/controller/prompts.js';
 import { engineFeedback, gateFeedback, noChangesFeedback, outOfScope, scopeFeedback } from '../../core/goal/controller/feedback.js';
 import type { Task, TaskGraph } from '../../core/goal/task-graph/schema.js';
@@ -16,7 +16,7 @@ import { runBudgetedTurn } from './turn-guard.js';
 import { openTaskWorktree } from './worktrees.js';
 import { detectTaskStall } from './no-progress.js';
 import { taskStart } from '../../core/goal/controller/graph-view.js';
-import { mergeDependencies, mergeSliceIntoFixWorktree } from './fix-merge.js';
+import { filesWithConflictMarkers, mergeDependencies, mergeSliceIntoFixWorktree } from './fix-merge.js';
 import { AttemptBeacon } from './worker-beacon.js';
 import { acceptProposals } from './proposals.js';
 import path from 'node:path';
@@ -35,7 +35,7 @@ export type TaskStepResult = 'done' | 'retry' | 'failed' | 'blocked' | 'not_leas
  * the task's gates there and records the attempt. The lease is renewed by a heartbeat during the turn;
  * losing it aborts the attempt, and the release (with the attempt's events) is refused by its stale token.
  */
-export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, taskId: string, log: GoalLog, intake: IntakeFacts): Promise<TaskStepResult> {
+export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, taskId: string, intake: IntakeFacts): Promise<TaskStepResult> {
   const { rt, goalId } = scope;
   const task = graph.tasks.find((t) => t.id === taskId)!;
   const ref = { goalId, taskId };
@@ -47,6 +47,8 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
     return 'not_leased';
   }
   const claim: LeaseClaim = { ...ref, owner: rt.owner, token: lease.lease.token };
+  // Read under the lease: an attempt that finished since the caller looked counts (retries, feedback).
+  const log = foldGoalLog(await rt.store.readEvents(goalId));
   // Numbered by attempts started, so an interrupted attempt's transcript and diff are never overwritten.
   const attempt = (log.tasks.get(taskId)?.started ?? 0) + 1;
   const round = log.round;
@@ -63,6 +65,8 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
   heartbeat.unref();
 
   let started: { startSha: string; worktree: string } | undefined;
+  // The turn settles its own reservation; an attempt that ends before it must give the reservation back.
+  let turnRan = false;
   try {
     const start = taskStart(log, taskId, intake.base_sha);
     let wt = await openTaskWorktree(scope, taskId, start.startSha, attempt, signal);
@@ -74,6 +78,8 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
       rt.progress(`task ${taskId}: blocked: ${wt.bootstrap.failure ?? 'worktree bootstrap failed'}`);
       return 'blocked';
     }
+    // What an earlier attempt's gates or a stopped holder left uncommitted is not this attempt's work: recorded, then reset.
+    await recoverWorktree(scope, { id: taskId, dir: wt.path, branch: wt.branch, resetTo: undefined, baseSha: intake.base_sha, attempt });
     const wtGit = { ...gitContext(rt, wt.path), signal };
     if (start.mergeFrom) await mergeSliceIntoFixWorktree(wtGit, start.mergeFrom, taskId);
     // Before each attempt (idempotent, so a crash between merges is harmless): dependencies not yet in HEAD.
@@ -97,6 +103,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
     if (!rt.engine) return await block(scope, claim, 'no engine is configured (defaults.engine or --engine)');
     const specs = taskGates(task, intake, rt.gates);
     // The budget is checked between the turn's model calls too (turn-guard.ts); `stop` says it cut the turn short.
+    turnRan = true;
     const { outcome, stop } = await runBudgetedTurn(scope, ticket, { source: `task:${taskId}#${attempt}`, taskId }, {
       role: 'executor',
       cwd: wt.path,
@@ -145,28 +152,30 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
       const committed = await commitAll(wtGit, { message: `omk: ${taskId} (attempt ${attempt})\n\n${task.title}` });
       const head = committed.committed ? committed.sha : await headSha(wtGit);
       const tree = await treeOf(wtGit, head);
-      const runs = await runScopedGates(scope, specs, { root: wt.path, treeSha: tree, scope: 'task', taskId });
+      // A conflict fix that leaves markers is not done, whatever the gates say (they may not parse those files).
+      const markers = start.mergeFrom ? await filesWithConflictMarkers(wt.path, changed) : [];
+      const runs = markers.length > 0 ? [] : await runScopedGates(scope, specs, { root: wt.path, treeSha: tree, scope: 'task', taskId });
       const failed = runs.filter((r) => r.required && !r.passed);
-      const passed = failed.length === 0 && runs.length === specs.length;
+      const passed = markers.length === 0 && failed.length === 0 && runs.length === specs.length;
       const tails = await Promise.all(
         failed.map(async (r) => ({ name: r.name, command: r.command, exitCode: r.exit_code, timedOut: r.timed_out, infraError: r.infra_error, output: await gateOutputTail(scope, r) })),
       );
-      const outcome2: AttemptOutcome = passed
-        ? 'passed'
-        : head === wt.head && outcome.stopReason !== 'end_turn'
-          ? 'engine_failed'
-          : head === wt.head
-            ? 'no_changes_failed'
-            : 'gates_failed';
+      // Passing gates are not enough: a turn that did not end normally (crashed, cut off, refused) is not
+      // trusted with what it left, and a task that changed nothing did not do its work — both are retried.
+      const outcome2: AttemptOutcome =
+        outcome.stopReason !== 'end_turn' ? 'engine_failed' : head === wt.head ? 'no_changes_failed' : passed ? 'passed' : 'gates_failed';
       const feedback =
         outcome2 === 'passed'
           ? ''
           : outcome2 === 'engine_failed'
             ? engineFeedback(outcome.stopReason, outcome.errorMessage)
             : outcome2 === 'no_changes_failed'
-              ? `${noChangesFeedback()}\n\n${gateFeedback(tails)}`
+              ? tails.length > 0
+                ? `${noChangesFeedback()}\n\n${gateFeedback(tails)}`
+                : noChangesFeedback(true)
               : gateFeedback(tails);
-      result = { outcome: outcome2, commit: head === intake.base_sha ? null : head, tree, feedback, runs: runs.map((r) => r.run_id) };
+      const markerFeedback = markers.length > 0 ? `Conflict markers (<<<<<<< … >>>>>>>) remain in: ${markers.join(', ')}. Resolve every conflict and remove all markers.` : '';
+      result = { outcome: outcome2, commit: head === intake.base_sha ? null : head, tree, feedback: markerFeedback || feedback, runs: runs.map((r) => r.run_id) };
     }
 
     if (rt.signal.aborted) return await interrupt(scope, claim, attempt, round, started);
@@ -225,6 +234,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
   } finally {
     clearInterval(heartbeat);
     await beacon.close();
+    if (!turnRan) await scope.budget?.settle(ticket, undefined).catch(() => undefined);
   }
 }
 
@@ -241,15 +251,16 @@ export function taskGates(task: Task, intake: IntakeFacts, gates: readonly GateS
  */
 async function interrupt(scope: GoalScope, claim: LeaseClaim, attempt: number, round: number, started: { startSha: string; worktree: string } | undefined, why?: string): Promise<TaskStepResult> {
   const reason = why ?? (scope.rt.signal.reason instanceof Error ? scope.rt.signal.reason.message : ((scope.rt.signal.reason as { kind?: string } | undefined)?.kind ?? 'interrupted'));
+  // Reset while the lease is still held: once released, another agent may claim the task and its worktree.
+  if (started) {
+    await recoverWorktree(scope, { id: claim.taskId, dir: started.worktree, branch: taskBranchName(scope.goalId, claim.taskId), resetTo: started.startSha, baseSha: undefined, attempt }).catch(
+      (error: unknown) => scope.rt.progress(`task ${claim.taskId}: worktree not reset (${String(error)}); the next attempt resets it`),
+    );
+  }
   await scope.rt.store.transaction(async (tx) => {
     const released = await tx.releaseLease(claim, 'queued');
     if (released.ok && started) await tx.appendEvent(scope.goalId, 'task.attempt_interrupted', { task_id: claim.taskId, attempt, round, reason });
   });
-  if (started) {
-    await recoverWorktree(scope, { id: claim.taskId, dir: started.worktree, branch: taskBranchName(scope.goalId, claim.taskId), resetTo: started.startSha, baseSha: undefined, attempt }).catch(
-      (error: unknown) => scope.rt.progress(`task ${claim.taskId}: worktree not reset (${String(error)}); resume resets it`),
-    );
-  }
   return 'interrupted';
 }
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isAncestor, runGit, type GitContext } from '../git/index.js';
 
@@ -32,6 +33,23 @@ export async function mergeDependencies(git: GitContext, branches: ReadonlyArray
       await runGit(git, ['merge', '--abort'], { okCodes: [0, 128] });
       out.conflicted.push(dep.id);
     }
+  }
+  return out;
+}
+
+/** Files (of `paths`, relative to `root`) that still hold git conflict markers: a `<<<<<<< ` and a `>>>>>>> ` line. */
+export async function filesWithConflictMarkers(root: string, paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const rel of paths) {
+    let text: string;
+    try {
+      const file = path.join(root, rel);
+      if ((await stat(file)).size > 2 * 1024 * 1024) continue;
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue; // deleted, or not a regular file
+    }
+    if (/^<{7}(?: |$)/m.test(text) && /^>{7}(?: |$)/m.test(text)) out.push(rel);
   }
   return out;
 }

@@ -76,7 +76,11 @@ async function claimAndRun(rt: GoalRuntime, opts: WorkerOptions): Promise<{ goal
 
 /** Planned and baselined, not paused, cancelled or asked to stop: its ready tasks may be claimed. */
 function workable(log: GoalLog): boolean {
-  return log.intake !== undefined && log.plan !== undefined && log.baseline !== undefined && !log.paused && !log.cancelled && !log.control && log.budget.exhausted === undefined;
+  // The controller's own "stopped" rule (next-step.ts): nothing moves while a human, an engine, omk's
+  // machinery or the budget has to act first.
+  const stopped =
+    !log.intake?.testable || log.questions.length > 0 || log.externalBlockers.length > 0 || log.infraFailures.length > 0 || log.budget.exhausted !== undefined;
+  return !stopped && log.plan !== undefined && log.baseline !== undefined && !log.paused && !log.cancelled && !log.control;
 }
 
 /** One attempt, stopped when the goal is paused or cancelled from any terminal (noticed within a poll). */
@@ -97,7 +101,7 @@ async function attempt(scope: GoalScope, taskId: string, log: GoalLog, graph: Ta
   // Admits and reserves like the controller's agents; running time is the controller's to count.
   const budget = await GoalBudget.open(scope, { countsTime: false });
   try {
-    return await executeTaskAttempt({ ...scope, rt: { ...rt, signal }, budget }, graph, taskId, log, log.intake!);
+    return await executeTaskAttempt({ ...scope, rt: { ...rt, signal }, budget }, graph, taskId, log.intake!);
   } catch (error) {
     if (error instanceof BudgetRefusedError) return 'budget_refused';
     throw error;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUILT, spawnOmk, until, type Child } from './cli-child.js';
@@ -71,6 +71,32 @@ describe.skipIf(!BUILT)('omk worker: separate processes claiming tasks from the 
     const summary = await second.done;
     expect(summary.code, summary.stderr).toBe(0);
     expect(JSON.parse(summary.stdout)).toMatchObject({ attempts: 1 });
+  }, 90_000);
+
+  it("a killed worker's leftover process is stopped before the task runs again: its late write never lands", async () => {
+    useFakeAgent(repo, [{ id: 'part-a', write: ['a.js', 'orphan.txt'] }], {
+      // Attempt 1 starts a command that writes late; its worker is killed while it sleeps.
+      'part-a \\(attempt 1\\)': [{ run: { command: 'sleep 3; echo ORPHAN > orphan.txt' } }, { say: 'too late' }],
+      // Attempt 2 is still working when the orphan would write.
+      'part-a \\(attempt 2\\)': [{ sleep_ms: 4500 }, { edit: { path: 'a.js', content: "export const part = 'a';\n" } }, { say: 'done' }],
+    });
+    // Like some real agents, this one does not exit when its stdin closes: killing its worker leaves it running.
+    const file = path.join(repo.home, 'scenario.json');
+    writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), quirks: ['ignore_stdin_eof'] }));
+    const controller = spawnOmk(['goal', 'run', 'add part a', '--json', '--local-agents', '0'], repo.root, repo.env);
+    children.push(controller);
+    const first = spawnOmk(['worker', '--idle-exit', '30'], repo.root, repo.env);
+    children.push(first);
+    expect(await until(() => goalEvents(repo).some((e) => e.type === 'approval.decided'), 30_000)).toBe(true);
+    first.child.kill('SIGKILL');
+    await first.done;
+    const second = spawnOmk(['worker', '--idle-exit', '3'], repo.root, repo.env);
+    children.push(second);
+    const result = await controller.done;
+    expect(result.code, result.stderr).toBe(0);
+    const head = String(goalEvents(repo).filter((e) => e.type === 'integration.completed').at(-1)!.payload.head_sha);
+    expect(repo.git('ls-tree', '--name-only', head)).not.toMatch(/orphan\.txt/);
+    expect(repo.git('show', `${head}:a.js`)).toContain("'a'");
   }, 90_000);
 
   it('a worker started before any goal waits, claims nothing, and exits after --idle-exit', async () => {

@@ -16,7 +16,9 @@ import type { SqliteStore } from '../../../runtime/store/sqlite-store.js';
 import { writeJson, writeLine, type CliContext } from '../../context.js';
 import { detachedGoalId, goalRunDetached } from './detach.js';
 import { registryEnginePort, reviewerEnginePort } from './engine-port.js';
-import { exitForStatus, openGoalStore, type RepoPaths } from './open-store.js';
+import { exitForStatus, openGoalStore, repoPaths, type RepoPaths } from './open-store.js';
+import { formatIncludeProblem, INCLUDE_FILE, parseInclude } from '../../../core/worktree/include.js';
+import { readFile } from 'node:fs/promises';
 
 export interface GoalRunOptions {
   engine?: string;
@@ -54,8 +56,13 @@ export function goalPlanCommand(ctx: CliContext, request: string, opts: Pick<Goa
 }
 
 async function run(ctx: CliContext, request: string, opts: GoalRunOptions, planOnly: boolean): Promise<number> {
-  const maxAgents = opts.maxAgents === undefined ? 1 : Number(opts.maxAgents);
-  if (!Number.isInteger(maxAgents) || maxAgents < 1) throw new OmkError('usage', `--max-agents must be a positive integer, got ${String(opts.maxAgents)}`);
+  // Everything a run is judged by is checked before anything is written: flags, config, the include list.
+  const { config: preflight } = await loadConfig({ paths: ctx.paths, env: ctx.env });
+  await checkWorktreeInclude(repoPaths(ctx).repoRoot);
+  const maxAgents = opts.maxAgents === undefined ? preflight.defaults.max_agents : Number(opts.maxAgents);
+  if (!Number.isInteger(maxAgents) || maxAgents < 1 || maxAgents > MAX_AGENTS_LIMIT) {
+    throw new OmkError('usage', `--max-agents must be an integer from 1 to ${MAX_AGENTS_LIMIT}, got ${String(opts.maxAgents)}`);
+  }
   const localAgents = opts.localAgents === undefined ? maxAgents : Number(opts.localAgents);
   if (!Number.isInteger(localAgents) || localAgents < 0 || localAgents > maxAgents) {
     throw new OmkError('usage', `--local-agents must be an integer from 0 to --max-agents (${maxAgents}), got ${String(opts.localAgents)}`);
@@ -189,4 +196,25 @@ export function print(ctx: CliContext, result: GoalRunResult, goalsDir: string, 
   for (const h of proof?.human_decisions_required ?? []) writeLine(ctx, `  needs a human: ${h}`);
   if (proof) writeLine(ctx, `  proof: ${path.join(dir, 'proof.md')} (verify: omk goal proof ${result.goalId} --verify)`);
   else writeLine(ctx, `  files: ${dir}`);
+}
+
+/** The same bound the config schema puts on `defaults.max_agents`. */
+const MAX_AGENTS_LIMIT = 64;
+
+/**
+ * `.omk/worktree-include` is read when each worktree is made; a mistake in it is a usage error now,
+ * naming file and line, not a blocked goal after the planner has already been paid for.
+ */
+async function checkWorktreeInclude(repoRoot: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(path.join(repoRoot, INCLUDE_FILE), 'utf8');
+  } catch {
+    return;
+  }
+  const problems = parseInclude(text).problems;
+  if (problems.length === 0) return;
+  throw new OmkError('config_invalid', problems.map((p) => formatIncludeProblem(INCLUDE_FILE, p)).join('\n'), {
+    hint: `fix or remove those lines in ${INCLUDE_FILE} (patterns are relative to the repository root and may not leave it)`,
+  });
 }

@@ -47,6 +47,8 @@ export function engineFeedback(stopReason: string, message: string | undefined):
   return clip(`The agent's turn ended with ${stopReason}${message ? `: ${message}` : ''} before the task was finished.`);
 }
 
-export function noChangesFeedback(): string {
-  return 'You made no change, and the gates do not pass yet. Change the code so that they do.';
+export function noChangesFeedback(gatesPass = false): string {
+  return gatesPass
+    ? 'You made no change. Passing gates are not enough: the task asks for a change (its acceptance criteria and write scope say what); make it.'
+    : 'You made no change, and the gates do not pass yet. Change the code so that they do.';
 }

@@ -1,0 +1,59 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runOmk } from '../../helpers/cli.js';
+import { commitFiles, useFakeAgent } from './parallel-repo.js';
+import { FIXED_MATH, sampleRepo, type SampleRepo } from './sample-repo.js';
+
+function attempts(goalDir: string): Array<Record<string, unknown>> {
+  return readFileSync(path.join(goalDir, 'events.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; payload: Record<string, unknown> })
+    .filter((e) => e.type === 'task.attempt_finished')
+    .map((e) => e.payload);
+}
+
+/** Passing gates alone never make an attempt pass: the turn must have ended normally and changed something. */
+describe('what counts as a passed attempt', () => {
+  let repo: SampleRepo;
+  beforeEach(() => {
+    repo = sampleRepo();
+    // The gates already pass on the base: only the agent's own behaviour can tell a real attempt apart.
+    commitFiles(repo, { 'math.js': FIXED_MATH }, 'add() works');
+  });
+  afterEach(() => repo.cleanup());
+
+  const run = async (): Promise<{ status: string; goal_dir: string; known_gaps: string[] }> => {
+    const r = await runOmk(['goal', 'run', 'add part a', '--json'], { cwd: repo.root, env: repo.env });
+    return JSON.parse(r.stdout) as { status: string; goal_dir: string; known_gaps: string[] };
+  };
+
+  it('an agent that changes nothing is not done, even though the gates pass: not_ready, with feedback asking for the change', async () => {
+    useFakeAgent(repo, [{ id: 'part-a', write: ['a.js'] }], { 'part-a ': [{ say: 'I could not do it, sorry.' }] });
+    const out = await run();
+    expect(out.status).toBe('not_ready');
+    const tried = attempts(out.goal_dir);
+    expect(tried.length).toBeGreaterThan(0);
+    expect(tried.every((a) => a.outcome === 'no_changes_failed')).toBe(true);
+    expect(String(tried[0]!.feedback)).toMatch(/You made no change\. Passing gates are not enough/);
+    expect(out.known_gaps.join('\n')).toMatch(/part-a/);
+  });
+
+  it('a turn that did not end normally is not trusted, even when its edit makes the gates pass', async () => {
+    const scenario = [{ edit: { path: 'a.js', content: "export const part = 'a';\n" } }, { say: 'ran out of room' }];
+    useFakeAgent(repo, [{ id: 'part-a', write: ['a.js'] }], { 'part-a ': scenario });
+    // The fake agent ends this prompt's turn with max_tokens instead of end_turn.
+    const file = path.join(repo.home, 'scenario.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { prompts: Array<{ match: string; stop_reason?: string }> };
+    doc.prompts.find((p) => p.match.includes('part-a'))!.stop_reason = 'max_tokens';
+    writeFileSync(file, JSON.stringify(doc));
+    const out = await run();
+    expect(out.status).toBe('not_ready');
+    const first = attempts(out.goal_dir)[0]!;
+    expect(first).toMatchObject({ outcome: 'engine_failed', stop_reason: 'max_tokens' });
+    // The gates did run and pass on its commit: that evidence is kept, it just does not make the attempt pass.
+    expect((first.gate_runs as string[]).length).toBe(1);
+    expect(String(first.feedback)).toMatch(/ended with max_tokens/);
+  });
+});
