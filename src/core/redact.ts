@@ -27,8 +27,26 @@ const ASSIGNMENT =
 
 export const REDACTED = '[REDACTED]';
 
+/**
+ * Values this process knows to be secret although they have no known shape: the values of files omk
+ * copies into worktrees (`.omk/worktree-include`, e.g. `.env`). Registered once they are read; every
+ * later redaction removes them wherever they appear. Shorter values are not registered (too many false hits).
+ */
+const knownValues = new Set<string>();
+export const MIN_KNOWN_SECRET_LENGTH = 8;
+
+export function registerSecretValues(values: Iterable<string>): void {
+  for (const v of values) if (v.length >= MIN_KNOWN_SECRET_LENGTH) knownValues.add(v);
+}
+
+/** The registered values, longest first (so a value containing another is removed whole). */
+export function knownSecretValues(): string[] {
+  return [...knownValues].sort((a, b) => b.length - a.length);
+}
+
 export function redactSecrets(text: string): string {
   let out = text;
+  if (knownValues.size > 0) for (const v of knownSecretValues()) if (out.includes(v)) out = out.split(v).join(REDACTED);
   for (const pattern of PATTERNS) {
     out = out.replace(pattern, (_match: string, scheme?: string) =>
       scheme === 'Bearer' || scheme === 'Basic' ? `${scheme} ${REDACTED}` : REDACTED,

@@ -34,6 +34,8 @@ const CREDENTIAL_FILE =
 export interface SecretScanOptions {
   /** Minimum Shannon entropy (bits per character) for an anonymous literal to count. @default 4.5 */
   entropyThreshold?: number;
+  /** Values known to be secret (from files omk copied into the worktrees); an added line holding one fails. */
+  knownSecrets?: readonly string[];
 }
 
 export function scanSecrets(files: readonly ReviewFile[], options: SecretScanOptions = {}): CheckResult {
@@ -51,6 +53,10 @@ export function scanSecrets(files: readonly ReviewFile[], options: SecretScanOpt
     if (lines.length > 0) scannedFiles += 1;
     for (const { line, text } of lines) {
       scanned += 1;
+      if (options.knownSecrets?.some((v) => text.includes(v))) {
+        findings.push(finding('secret_scan', 'fail', 'known_secret', file.path, line, 'a value from a local file omk copied into the worktree (.omk/worktree-include) was added'));
+        continue;
+      }
       const hit = scanLine(text, threshold);
       if (hit) findings.push(finding('secret_scan', hit.severity, hit.rule, file.path, line, hit.label));
     }

@@ -18,6 +18,7 @@ import { detectTaskStall } from './no-progress.js';
 import { taskStart } from '../../core/goal/controller/graph-view.js';
 import { filesWithConflictMarkers, mergeDependencies, mergeSliceIntoFixWorktree } from './fix-merge.js';
 import { AttemptBeacon } from './worker-beacon.js';
+import { redactSecrets } from '../../core/redact.js';
 import { acceptProposals } from './proposals.js';
 import path from 'node:path';
 
@@ -140,7 +141,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
     const changed = [...new Set(changes.files.flatMap((f) => (f.oldPath ? [f.oldPath, f.path] : [f.path])))].sort();
     if (changes.files.length > 0) {
       const diff = await diffBetween(wtGit, wt.head, changes.tree);
-      await writeTextAtomically(path.join(scope.dir.diffs, `${taskId}-${attempt}.patch`), diff.patch);
+      await writeTextAtomically(path.join(scope.dir.diffs, `${taskId}-${attempt}.patch`), redactSecrets(diff.patch));
     }
     const rejected = outOfScope(changed, task.write_set);
     let result: { outcome: AttemptOutcome; commit: string | null; tree: string | null; feedback: string; runs: string[] };

@@ -3,6 +3,7 @@ import type { GoalLog, IntakeFacts } from '../../core/goal/controller/goal-log.j
 import type { ChangedFile as ReviewFile, ChangeStatus as ReviewStatus } from '../../core/review/diff.js';
 import { applyReviewerTurn } from '../../core/review/reviewer-wall.js';
 import { buildReviewWall } from '../../core/review/wall.js';
+import { knownSecretValues, redactSecrets } from '../../core/redact.js';
 import { diffBetween, runGit } from '../git/index.js';
 import type { GoalScope } from './context.js';
 import { gitContext, record } from './context.js';
@@ -42,9 +43,16 @@ export async function runReview(scope: GoalScope, intake: IntakeFacts, log: Goal
     }
     files.push(file);
   }
-  const wall = buildReviewWall({ diff: { unified: diff.patch, files }, headSha: head, ...(intake.type === 'performance' ? { required: { performance: true } } : {}) });
+  const wall = buildReviewWall({
+    diff: { unified: diff.patch, files },
+    headSha: head,
+    secretScan: { knownSecrets: knownSecretValues() },
+    ...(intake.type === 'performance' ? { required: { performance: true } } : {}),
+  });
   const patchFile = path.join(scope.dir.diffs, `combined-round-${log.round}.patch`);
-  await writeTextAtomically(patchFile, diff.patch);
+  // The checks saw the real diff; the artifact and the reviewer agent see it with secrets removed.
+  const shownPatch = redactSecrets(diff.patch);
+  await writeTextAtomically(patchFile, shownPatch);
   let reviewed = wall.sections;
   let reviewerRecord: ReviewerRecord | { outcome: 'none'; detail: string } = { outcome: 'none', detail: NO_REVIEWER };
   if (rt.reviewer) {
@@ -55,7 +63,7 @@ export async function runReview(scope: GoalScope, intake: IntakeFacts, log: Goal
       headSha: head,
       round: log.round,
       files: diff.files.map((f) => ({ status: f.status, path: f.oldPath ? `${f.oldPath} -> ${f.path}` : f.path })),
-      patch: diff.patch,
+      patch: shownPatch,
       checks: wall.sections,
     });
     reviewed = applyReviewerTurn(wall.sections, asked.turn);

@@ -10,6 +10,7 @@ import { resolveEngine } from '../../../engines/registry/index.js';
 import { loadConfig } from '../../../runtime/config/load-config.js';
 import { loadGates } from '../../../runtime/gates/load-gates.js';
 import { newOwnerId } from '../../../runtime/goal/owner.js';
+import { registerIncludedSecrets } from '../../../runtime/goal/included-secrets.js';
 import { runGoal, type ControlContext, type GoalRunResult, type GoalRuntime } from '../../../runtime/goal/index.js';
 import { checkDeliveryFlags, deliveryPolicies } from '../../../runtime/goal-delivery/policies.js';
 import type { SqliteStore } from '../../../runtime/store/sqlite-store.js';
@@ -136,6 +137,8 @@ export async function goalRuntime(
   engine: string | undefined,
 ): Promise<{ rt: GoalRuntime; control: ControlContext; config: OmkConfig }> {
   const { config, sources } = await loadConfig({ paths: ctx.paths, env: ctx.env });
+  // Before any agent, gate or transcript: the values of local files copied into worktrees are secrets.
+  await registerIncludedSecrets(paths.repoRoot);
   const gateSet = await loadGates({ repoRoot: paths.repoRoot, config, sources, env: ctx.env });
   const spec = resolveEngine(engine ?? config.defaults.engine, config, sources);
   const executor = registryEnginePort(spec, ctx.env);
