@@ -115,6 +115,23 @@ describe('omk goal watch', () => {
     expect(out).toContain(`goal ${GOAL}: cancelled`);
   });
 
+  it("a TTY's status line is cut to the terminal width, so clearing one row clears all of it", async () => {
+    const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 30 });
+    let out = '';
+    stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    const done = runCli(['goal', 'watch', GOAL, '--interval', '20'], '0.0.0-test', { cwd: repo.root, env: repo.env, stdout, stderr: new PassThrough() });
+    await until(() => out.includes('status created'));
+    await status('created', 'cancelled');
+    expect(await done).toBe(130);
+    // Each drawn status line: a piece between clears and newlines that starts like one.
+    const drawn = out.replaceAll('\r\x1b[2K', '\n').split('\n').filter((l) => l.startsWith('status '));
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const line of drawn) {
+      expect([...line].length, line).toBeLessThanOrEqual(29);
+      expect(line.endsWith('…'), line).toBe(true);
+    }
+  });
+
   it('Ctrl-C (the signal) stops watching with 130; an unknown goal is a usage error', async () => {
     const stdout = new PassThrough();
     let out = '';

@@ -1,4 +1,9 @@
+import { hostname } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LeaseClaim } from '../../src/core/store/types.js';
+import { openControllerRegistry } from '../../src/runtime/store/sqlite-controllers.js';
+import { openStore } from '../../src/runtime/store/sqlite-store.js';
 import { startModelServer } from '../fixtures/model-server/index.js';
 import { runOmk } from '../helpers/cli.js';
 import { builtinConfig, planStep, sampleRepo, type SampleRepo } from '../runtime/goal/sample-repo.js';
@@ -31,7 +36,7 @@ describe('omk goal status | list | show | plan', () => {
 
       const status = JSON.parse((await omk('goal', 'status', '--json')).stdout) as Record<string, unknown>;
       expect(Object.keys(status).sort()).toEqual(
-        ['base', 'cost', 'created_at', 'events', 'goal_dir', 'goal_id', 'head', 'oracle', 'proof', 'question', 'request', 'round', 'status', 'tasks', 'team', 'testable', 'type', 'updated_at', 'workers'].sort(),
+        ['base', 'controller', 'cost', 'created_at', 'events', 'goal_dir', 'goal_id', 'head', 'oracle', 'proof', 'question', 'request', 'round', 'status', 'tasks', 'team', 'testable', 'type', 'updated_at', 'workers'].sort(),
       );
       expect(status).toMatchObject({
         goal_id: planned.goal_id,
@@ -43,7 +48,8 @@ describe('omk goal status | list | show | plan', () => {
         oracle: ['test'],
         head: null,
         proof: null,
-        tasks: [{ id: 'fix-add', status: 'queued', attempts: 0 }],
+        controller: null,
+        tasks: [{ id: 'fix-add', status: 'queued', attempts: 0, started: 0, interrupted: 0, running: null }],
       });
 
       const list = JSON.parse((await omk('goal', 'list', '--json')).stdout) as { goals: Array<Record<string, unknown>> };
@@ -58,7 +64,7 @@ describe('omk goal status | list | show | plan', () => {
 
       const text = await omk('goal', 'status');
       expect(text.stdout).toContain(`goal ${planned.goal_id}: planning`);
-      expect(text.stdout).toContain('task fix-add: queued');
+      expect(text.stdout).toContain('task fix-add: queued — no attempt started');
     } finally {
       await server.close();
     }
@@ -70,5 +76,83 @@ describe('omk goal status | list | show | plan', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('unknown gate(s): nope');
     expect((await omk('goal', 'list', '--json')).stdout).toContain('"goals": []');
+    // The database exists now, still without a goal: the hint names the command that starts one.
+    const none = await omk('goal', 'status');
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('omk goal run "…"');
+  });
+});
+
+describe('omk goal status: attempts and the controller', () => {
+  const GOAL = 'g-20250301-120000-0a1b';
+  let repo: SampleRepo;
+  beforeEach(() => {
+    repo = sampleRepo();
+  });
+  afterEach(() => repo.cleanup());
+  const omk = (...argv: string[]) => runOmk(argv, { cwd: repo.root, env: repo.env });
+  const dbFile = () => path.join(repo.root, '.omk', 'omk.db');
+  type Status = {
+    status: string;
+    controller: { pid: number; host: string; heartbeat_at: string; alive: boolean } | null;
+    tasks: Array<{ id: string; status: string; attempts: number; started: number; interrupted: number; running: number | null }>;
+  };
+  const statusJson = async () => JSON.parse((await omk('goal', 'status', GOAL, '--json')).stdout) as Status;
+
+  it('shows the attempt running and attempts started, and whether a live controller holds a running goal', async () => {
+    const store = await openStore({ dbFile: dbFile(), goalsDir: path.join(repo.root, '.omk', 'goals') });
+    const registry = await openControllerRegistry({ dbFile: dbFile() });
+    try {
+      const claim = await store.transaction(async (tx) => {
+        await tx.createGoal({ id: GOAL, prompt: 'fix the failing test in math.js', status: 'running' });
+        await tx.appendEvent(GOAL, 'goal.created', { goal_id: GOAL, prompt: 'fix the failing test in math.js' });
+        await tx.createTask({ goalId: GOAL, id: 't-a', title: 'fix add' });
+        const got = await tx.acquireLease({ goalId: GOAL, taskId: 't-a' }, 'controller:here:1:ab', 60_000);
+        if (!got.ok) throw new Error('no lease');
+        await tx.appendEvent(GOAL, 'task.started', { task_id: 't-a', attempt: 1, round: 1, owner: got.lease.owner, token: got.lease.token, branch: 'b', worktree: '/w', start_sha: 'abc' });
+        return { goalId: GOAL, taskId: 't-a', owner: got.lease.owner, token: got.lease.token } satisfies LeaseClaim;
+      });
+      // This process is the controller: same host, live pid, fresh heartbeat.
+      await registry.claim({ goalId: GOAL, owner: 'controller:here:1:ab', pid: process.pid, host: hostname() }, () => false);
+
+      let text = (await omk('goal', 'status', GOAL)).stdout;
+      expect(text).toContain(`goal ${GOAL}: running\n`);
+      expect(text).toContain(`  controller: pid ${process.pid} on ${hostname()}, alive (heartbeat `);
+      expect(text).toContain('  task t-a: leased — attempt 1 running — fix add');
+      let doc = await statusJson();
+      expect(doc.controller).toEqual({ pid: process.pid, host: hostname(), heartbeat_at: expect.any(String), alive: true });
+      expect(doc.tasks).toEqual([{ id: 't-a', title: 'fix add', status: 'leased', attempts: 0, started: 1, interrupted: 0, running: 1 }]);
+
+      // Ctrl-C: the attempt is interrupted, the lease given back, the controller row released; the goal stays running.
+      await store.transaction(async (tx) => {
+        await tx.appendEvent(GOAL, 'task.attempt_interrupted', { task_id: 't-a', attempt: 1, round: 1, reason: 'interrupted (SIGINT)' });
+        await tx.releaseLease(claim, 'queued');
+      });
+      await registry.release(GOAL, 'controller:here:1:ab');
+      text = (await omk('goal', 'status', GOAL)).stdout;
+      expect(text).toContain(`goal ${GOAL}: running (no live controller — continue with omk goal resume ${GOAL})\n`);
+      expect(text).not.toContain('  controller:');
+      expect(text).toContain('  task t-a: queued — 1 attempt started (1 interrupted) — fix add');
+      doc = await statusJson();
+      expect(doc.controller).toBeNull();
+      expect(doc.tasks[0]).toMatchObject({ status: 'queued', attempts: 0, started: 1, interrupted: 1, running: null });
+      expect((await omk('goal', 'list')).stdout).toContain(`${GOAL}  running (no live controller) fix the failing test`);
+    } finally {
+      await registry.close();
+      await store.close();
+    }
+
+    // A row left by a controller on another host that stopped beating a minute ago: not alive.
+    const stale = await openControllerRegistry({ dbFile: dbFile(), now: () => new Date(Date.now() - 60_000) });
+    try {
+      await stale.claim({ goalId: GOAL, owner: 'controller:elsewhere:4242:cd', pid: 4242, host: 'elsewhere' }, () => false);
+    } finally {
+      await stale.close();
+    }
+    const doc = await statusJson();
+    expect(doc.controller).toMatchObject({ pid: 4242, host: 'elsewhere', alive: false });
+    const text = (await omk('goal', 'status', GOAL)).stdout;
+    expect(text).toContain(`running (no live controller — continue with omk goal resume ${GOAL})`);
+    expect(text).toMatch(/ {2}controller: pid 4242 on elsewhere, not alive \(last heartbeat \d+s ago\)/);
   });
 });

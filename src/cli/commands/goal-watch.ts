@@ -5,7 +5,7 @@ import { OmkError } from '../../core/errors.js';
 import { foldGoalLog } from '../../core/goal/controller/goal-log.js';
 import { renderReplay, summarizeEvent } from '../../core/goal/controller/replay.js';
 import { readWorkerViews } from '../../runtime/goal/worker-beacon.js';
-import { WATCH_END_STATUSES, watchedStatus, watchGoalEvents, watchStatusLine } from '../../runtime/goal-watch/index.js';
+import { fitStatusLine, WATCH_END_STATUSES, watchedStatus, watchGoalEvents, watchStatusLine } from '../../runtime/goal-watch/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { exitForStatus } from './goal/open-store.js';
@@ -37,7 +37,10 @@ export async function goalWatchCommand(ctx: CliContext, ref: string, opts: { fro
   let seen: readonly EventEnvelope[] = [];
   const drawStatus = (): void => {
     clearStatus();
-    ctx.stdout.write(watchStatusLine(seen, readWorkerViews(path.dirname(file)), ctx.now()));
+    // Read each time: the terminal may have been resized since the last draw.
+    const columns = (ctx.stdout as { columns?: unknown }).columns;
+    const line = watchStatusLine(seen, readWorkerViews(path.dirname(file)), ctx.now());
+    ctx.stdout.write(fitStatusLine(line, typeof columns === 'number' ? columns : undefined));
     statusShown = true;
   };
   const print = (batch: readonly EventEnvelope[], all: readonly EventEnvelope[]): void => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { OmkError } from '../../core/errors.js';
 import { renderReplay, type ReplayFormat } from '../../core/goal/controller/replay.js';
 import { readEventLog } from '../../runtime/events/reader.js';
-import { readGoalState, showJson, statusJson } from '../../runtime/goal/index.js';
+import { needsResume, readControllerViews, readGoalState, showJson, statusJson, taskProgress, type ControllerView } from '../../runtime/goal/index.js';
 import { verifyProof } from '../../runtime/proof/verify-proof.js';
 import { ageText, type WorkerView } from '../../runtime/goal/worker-beacon.js';
 import { writeJson, writeLine, type CliContext } from '../context.js';
@@ -19,18 +19,19 @@ import { openGoalStore } from './goal/open-store.js';
 export async function goalStatusCommand(ctx: CliContext, ref: string | undefined, opts: { json?: boolean }): Promise<number> {
   const { store, paths } = await openGoalStore(ctx, false);
   try {
-    const state = await readGoalState(store, paths.goalsDir, ref ?? 'latest');
+    const state = await readGoalState(store, paths.goalsDir, ref ?? 'latest', { dbFile: paths.dbFile, now: ctx.now() });
     const s = statusJson(state);
     if (opts.json) {
       writeJson(ctx, s);
       return EXIT.ok;
     }
     const log = state.log;
-    writeLine(ctx, `goal ${state.goal.id}: ${state.goal.status}${log.round > 1 ? ` (round ${log.round})` : ''}`);
+    writeLine(ctx, `goal ${state.goal.id}: ${statusText(state.goal.id, state.goal.status, state.controller)}${log.round > 1 ? ` (round ${log.round})` : ''}`);
     writeLine(ctx, `  request: ${state.goal.prompt.replace(/\s+/g, ' ').slice(0, 160)}`);
+    if (state.controller) writeLine(ctx, `  ${controllerLine(state.controller, ctx.now())}`);
     if (log.intake) writeLine(ctx, `  type: ${log.intake.type}; oracle: ${log.intake.oracle.gates.join(', ') || 'none'}; base ${log.intake.base_ref} ${log.intake.base_sha.slice(0, 12)}`);
     if (log.questions[0]) writeLine(ctx, `  question: ${log.questions[0].question}`);
-    for (const t of state.tasks) writeLine(ctx, `  task ${t.id}: ${t.status}, ${log.tasks.get(t.id)?.attempts.length ?? 0} attempt(s) — ${t.title}`);
+    for (const t of state.tasks) writeLine(ctx, `  task ${t.id}: ${taskProgress(t.status, log.tasks.get(t.id))} — ${t.title}`);
     for (const w of state.workers) writeLine(ctx, `  ${workerLine(w, ctx.now())}`);
     if (log.integration) writeLine(ctx, `  integration: ${log.integration.branch} at ${log.integration.head_sha.slice(0, 12)}`);
     const proof = s.proof as { status: string; readiness: string; path: string } | null;
@@ -42,13 +43,21 @@ export async function goalStatusCommand(ctx: CliContext, ref: string | undefined
 }
 
 export async function goalListCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
-  const { store } = await openGoalStore(ctx, false);
+  const { store, paths } = await openGoalStore(ctx, false);
   try {
     const goals = await store.listGoals();
     const rows = goals.map((g) => ({ goal_id: g.id, status: g.status, request: g.prompt, created_at: g.createdAt, updated_at: g.updatedAt }));
     if (opts.json) writeJson(ctx, { goals: rows });
     else if (rows.length === 0) writeLine(ctx, 'no goals yet');
-    else for (const r of rows) writeLine(ctx, `${r.goal_id}  ${r.status.padEnd(19)} ${r.request.replace(/\s+/g, ' ').slice(0, 80)}`);
+    else {
+      // Only a running goal's controller matters here: a stopped one needs `omk goal resume`.
+      const running = rows.filter((r) => r.status === 'running').map((r) => r.goal_id);
+      const controllers = running.length > 0 ? await readControllerViews(paths.dbFile, running, ctx.now()) : new Map<string, ControllerView | null>();
+      for (const r of rows) {
+        const status = needsResume(r.status, controllers.get(r.goal_id) ?? null) ? 'running (no live controller)' : r.status;
+        writeLine(ctx, `${r.goal_id}  ${status.padEnd(19)} ${r.request.replace(/\s+/g, ' ').slice(0, 80)}`);
+      }
+    }
     return EXIT.ok;
   } finally {
     await store.close();
@@ -58,7 +67,7 @@ export async function goalListCommand(ctx: CliContext, opts: { json?: boolean })
 export async function goalShowCommand(ctx: CliContext, ref: string, opts: { json?: boolean }): Promise<number> {
   const { store, paths } = await openGoalStore(ctx, false);
   try {
-    const state = await readGoalState(store, paths.goalsDir, ref);
+    const state = await readGoalState(store, paths.goalsDir, ref, { dbFile: paths.dbFile, now: ctx.now() });
     const doc = showJson(state);
     if (opts.json) {
       writeJson(ctx, doc);
@@ -89,9 +98,19 @@ export function workerLine(w: WorkerView, now: Date): string {
   return `agent ${w.task_id}#${w.attempt} [${w.engine}] ${w.owner} — ${doing} · heartbeat ${ageText(w.heartbeat_at, now)} · ${w.tokens.toLocaleString('en-US')} tokens · $${w.usd.toFixed(4)}`;
 }
 
+/** `running (no live controller — continue with omk goal resume <id>)` when nothing drives a running goal. */
+function statusText(goalId: string, status: string, controller: ControllerView | null): string {
+  return needsResume(status, controller) ? `${status} (no live controller — continue with omk goal resume ${goalId})` : status;
+}
+
+/** `controller: pid 123 on host-a, alive (heartbeat 1s ago)` / `… not alive (last heartbeat 5m ago)`. */
+function controllerLine(c: ControllerView, now: Date): string {
+  return `controller: pid ${c.pid} on ${c.host}, ${c.alive ? `alive (heartbeat ${ageText(c.heartbeat_at, now)})` : `not alive (last heartbeat ${ageText(c.heartbeat_at, now)})`}`;
+}
+
 function goalStatusCommandText(ctx: CliContext, state: Awaited<ReturnType<typeof readGoalState>>): void {
   const s = statusJson(state);
-  writeLine(ctx, `goal ${state.goal.id}: ${state.goal.status}`);
+  writeLine(ctx, `goal ${state.goal.id}: ${statusText(state.goal.id, state.goal.status, state.controller)}`);
   writeLine(ctx, `  request: ${state.goal.prompt.replace(/\s+/g, ' ').slice(0, 160)}`);
   const proof = s.proof as { status: string; readiness: string } | null;
   if (proof) writeLine(ctx, `  proof: ${proof.status} — ${proof.readiness}`);

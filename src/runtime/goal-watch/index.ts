@@ -1,2 +1,2 @@
 export { EventLogFollower, watchGoalEvents, type WatchEnd, type WatchGoalOptions } from './follow.js';
-export { WATCH_END_STATUSES, watchedStatus, watchStatusLine } from './status-line.js';
+export { fitStatusLine, WATCH_END_STATUSES, watchedStatus, watchStatusLine } from './status-line.js';

@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { foldGoalLog, latestProof, type GoalLog } from '../../core/goal/controller/goal-log.js';
+import { foldGoalLog, latestProof, type GoalLog, type TaskFacts } from '../../core/goal/controller/goal-log.js';
 import type { StoreReader } from '../../core/store/store.js';
 import type { Goal, Task } from '../../core/store/types.js';
 import { goalDir, readTextIfExists, type GoalDir } from './goal-dir.js';
 import { parseTaskGraphJson, type TaskGraph } from '../../core/goal/task-graph/schema.js';
 import { currentGraph } from '../../core/goal/controller/graph-view.js';
 import { readWorkerViews, type WorkerView } from './worker-beacon.js';
+import { readControllerViews, type ControllerView } from './controller-view.js';
 
 /** What `omk goal status|show|list` read: the store's rows plus the goal's folded log. No writes. */
 export interface GoalState {
@@ -16,9 +17,17 @@ export interface GoalState {
   graph: TaskGraph | undefined;
   /** Running attempts whose holder still has the task's lease (stale beacons of dead workers left out). */
   workers: WorkerView[];
+  /** The goal's controller row and whether it is alive; null when none holds the goal (or it was not read). */
+  controller: ControllerView | null;
 }
 
-export async function readGoalState(store: StoreReader, goalsDir: string, ref: string): Promise<GoalState> {
+/** `controllers`: read the goal's controller row from this database, judging liveness at `now`. */
+export async function readGoalState(
+  store: StoreReader,
+  goalsDir: string,
+  ref: string,
+  controllers?: { dbFile: string; now: Date },
+): Promise<GoalState> {
   const goal = await store.resolveGoal(ref);
   const [tasks, events] = await Promise.all([store.listTasks(goal.id), store.readEvents(goal.id)]);
   const dir = goalDir(goalsDir, goal.id);
@@ -32,7 +41,27 @@ export async function readGoalState(store: StoreReader, goalsDir: string, ref: s
     if (lease) owners.set(t.id, lease.owner);
   }
   const workers = readWorkerViews(dir.root).filter((w) => owners.get(w.task_id) === w.owner);
-  return { goal, tasks, log, dir, graph: parsed?.ok ? currentGraph(parsed.value, log) : undefined, workers };
+  const controller = controllers ? ((await readControllerViews(controllers.dbFile, [goal.id], controllers.now)).get(goal.id) ?? null) : null;
+  return { goal, tasks, log, dir, graph: parsed?.ok ? currentGraph(parsed.value, log) : undefined, workers, controller };
+}
+
+/**
+ * A task's progress for `omk goal status`: `leased — attempt 1 running`, `queued — 1 attempt started
+ * (1 interrupted)`, `done — 2 attempts started`. Attempts count when started (an interrupted one keeps
+ * its number), so the next attempt is always `started + 1`.
+ */
+export function taskProgress(status: string, facts: TaskFacts | undefined): string {
+  const started = facts?.started ?? 0;
+  const interrupted = facts?.interrupted ?? 0;
+  const extra = interrupted > 0 ? ` (${interrupted} interrupted)` : '';
+  if (facts?.running) {
+    // A store row no longer leased means the attempt's holder is gone: `resume` recovers it.
+    const state = status === 'leased' ? 'running' : 'left unfinished';
+    const earlier = started - 1;
+    return `${status} — attempt ${facts.running.attempt} ${state}${earlier > 0 ? `, ${earlier} earlier${extra}` : extra}`;
+  }
+  if (started === 0) return `${status} — no attempt started`;
+  return `${status} — ${started} attempt${started === 1 ? '' : 's'} started${extra}`;
 }
 
 /** `omk goal status --json` (docs/goals.md). */
@@ -53,10 +82,22 @@ export function statusJson(state: GoalState): Record<string, unknown> {
     base: log.intake ? { ref: log.intake.base_ref, sha: log.intake.base_sha } : null,
     head: log.integration?.head_sha ?? null,
     round: log.round,
-    tasks: tasks.map((t) => ({ id: t.id, title: t.title, status: t.status, attempts: log.tasks.get(t.id)?.attempts.length ?? 0 })),
+    tasks: tasks.map((t) => {
+      const facts = log.tasks.get(t.id);
+      return {
+        id: t.id,
+        title: t.title,
+        status: t.status,
+        attempts: facts?.attempts.length ?? 0,
+        started: facts?.started ?? 0,
+        interrupted: facts?.interrupted ?? 0,
+        running: facts?.running?.attempt ?? null,
+      };
+    }),
     proof: proof ? { status: proof.status, readiness: proof.readiness, known_gaps: proof.gaps, path: path.join(state.dir.root, proof.path) } : null,
     cost: { turns: log.cost.turns, tokens_in: log.cost.tokensIn, tokens_out: log.cost.tokensOut, usd: log.cost.usd },
     workers: state.workers,
+    controller: state.controller,
     events: log.lastSeq,
     goal_dir: state.dir.root,
   };

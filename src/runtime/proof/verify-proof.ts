@@ -10,11 +10,12 @@ import { redactDeep } from '../../core/redact.js';
 import { readEventLog } from '../events/reader.js';
 import { verifyEventLog } from '../events/verify-log.js';
 import { readArtifact, sha256Bytes } from './artifacts.js';
+import { checkProofMarkdown } from './verify-markdown.js';
 
 export type MismatchKind =
   | 'schema' // proof.json (or a gate's result.json) is missing fields, unparsable, or names another goal
   | 'artifact_missing' // a listed file is not there (or its path is unsafe)
-  | 'artifact_digest' // a listed file's sha256 differs from the proof's
+  | 'artifact_digest' // a listed file's sha256 differs from the proof's (or proof.md from proof.json's rendering)
   | 'event_chain' // events.jsonl does not verify (edited, reordered, deleted, torn)
   | 'event_head' // the chain's event N (N = proof's count) is not the proof's head
   | 'evidence' // a gate's result.json disagrees with the proof's record of that run
@@ -50,7 +51,7 @@ export interface VerifyProofInput {
 /**
  * Re-checks a proof from disk alone. Never writes: a corrupt proof.json is reported and left
  * as it is. Order of the report: proof.json itself, artifact digests, gate results against
- * the proof, the event chain and head, then the verdict.
+ * the proof, the event chain and head, the verdict, then proof.md against proof.json.
  */
 export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyReport> {
   const { goalDir, goalId } = input;
@@ -193,7 +194,7 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
         field: `gates[${i}].${key}`,
         expected: want,
         found: have,
-        message: `proof.json's gate run ${run.run_id} says ${key} ${have}, its result.json says ${want}`,
+        message: `proof.json's gate run ${run.run_id} says ${key} ${have}, ${rel} says ${want}`,
       });
     }
     fromArtifacts.push(recorded);
@@ -281,6 +282,10 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
       message: `the gate results on disk give status ${fromDisk.status}, proof.json's evidence gives ${derived.status}`,
     });
   }
+
+  // 5. proof.md: rendered again from proof.json, byte for byte.
+  const md = await checkProofMarkdown(goalDir, proof);
+  if (md) mismatches.push(md);
   return done(proof);
 }
 

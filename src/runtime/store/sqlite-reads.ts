@@ -41,7 +41,7 @@ export class SqliteReads {
   resolveGoal(ref: string): Goal {
     if (ref === LATEST) {
       const row = this.q<[], GoalRow>('SELECT * FROM goals ORDER BY created_at DESC, rowid DESC LIMIT 1').get();
-      if (!row) throw new OmkError('not_found', 'there are no goals in this repository yet', { hint: 'start one with `omk goal "…"`' });
+      if (!row) throw new OmkError('not_found', 'there are no goals in this repository yet', { hint: 'start one with `omk goal run "…"`' });
       return toGoal(row);
     }
     const exact = this.getGoal(ref);

@@ -110,7 +110,7 @@ describe('omk goal run outcomes', () => {
     expect(graph.tasks.map((t) => t.id)).toEqual(['fix-bug']);
   });
 
-  it('--verify names an edited artifact and an edited events.jsonl line; replay is deterministic and survives a torn tail', async () => {
+  it('--verify names an edited artifact, proof.md and an edited events.jsonl line; replay is deterministic and survives a torn tail', async () => {
     const r = await run([planStep(), ...FIX]);
     expect(r.out.status).toBe('ready');
     const dir = r.out.goal_dir;
@@ -135,8 +135,19 @@ describe('omk goal run outcomes', () => {
     writeFileSync(graphFile, original);
     expect((await verify(false)).status).toBe(0);
 
+    // One byte of proof.md (rendered from proof.json, so checked by rendering it again).
+    const mdFile = path.join(dir, 'proof.md');
+    const md = readFileSync(mdFile, 'utf8');
+    writeFileSync(mdFile, md.replace('**Status: `ready`**', '**Status: `readY`**'));
+    const mdBroken = await verify(false);
+    expect(mdBroken.status).toBe(1);
+    expect(mdBroken.stdout).toContain('artifact_digest proof.md (line 3): proof.md does not match proof.json');
+    writeFileSync(mdFile, md);
+    expect((await verify(false)).status).toBe(0);
+
     // One byte of a gate output.
-    const runs = readdirSync(path.join(dir, 'artifacts', 'gates'));
+    // A reused run's directory holds only run.json; pick one that ran.
+    const runs = readdirSync(path.join(dir, 'artifacts', 'gates')).filter((d) => existsSync(path.join(dir, 'artifacts', 'gates', d, 'stdout')));
     const stdout = path.join(dir, 'artifacts', 'gates', runs[0]!, 'stdout');
     const gateOut = readFileSync(stdout);
     writeFileSync(stdout, Buffer.concat([gateOut, Buffer.from('x')]));

@@ -173,6 +173,26 @@ describe('writeProof + verifyProof', () => {
     expect(kinds(report)).toContain('event_chain');
   });
 
+  it('editing one byte of proof.md fails verification, naming proof.md and the line', async () => {
+    await setup();
+    const file = path.join(dir, 'proof.md');
+    const bytes = readFileSync(file);
+    // A byte in the table row of gate run r2 (a byte offset: proof.md has multi-byte characters).
+    const at = bytes.indexOf('| r2 |') + 3;
+    const line = bytes.subarray(0, at).toString('utf8').split('\n').length;
+    const original = flipByte(file, at);
+    const report = await verifyProof({ goalDir: dir, goalId: GOAL });
+    expect(report.ok).toBe(false);
+    expect(report.mismatches).toEqual([expect.objectContaining({ kind: 'artifact_digest', path: 'proof.md', field: `line ${line}` })]);
+    expect(report.mismatches[0]!.message).toMatch(/^proof\.md does not match proof\.json \(first difference at line \d+;/);
+    writeFileSync(file, original);
+    expect((await verifyProof({ goalDir: dir, goalId: GOAL })).ok).toBe(true);
+    unlinkSync(file);
+    expect((await verifyProof({ goalDir: dir, goalId: GOAL })).mismatches).toEqual([
+      expect.objectContaining({ kind: 'artifact_missing', path: 'proof.md', found: 'no file' }),
+    ]);
+  });
+
   it('a missing artifact is reported by path', async () => {
     await setup();
     unlinkSync(path.join(dir, 'artifacts/gates/r3/stdout'));
@@ -201,9 +221,11 @@ describe('verifyProof: a tampered proof.json', () => {
     });
     const report = await verifyProof({ goalDir: dir, goalId: GOAL });
     expect(report.ok).toBe(false);
-    expect(report.mismatches.map((m) => [m.kind, m.field])).toEqual([
+    // proof.md was written from the original proof.json, so it no longer matches either.
+    expect(report.mismatches.map((m) => [m.kind, m.field ?? ''])).toEqual([
       ['verdict', 'status'],
       ['verdict', 'known_gaps'],
+      ['artifact_digest', expect.stringMatching(/^line \d+$/)],
     ]);
     expect(report.mismatches[0]).toMatchObject({ expected: '"not_ready"', found: '"ready"' });
   });
@@ -222,8 +244,12 @@ describe('verifyProof: a tampered proof.json', () => {
       ['evidence', 'artifacts/gates/r3/result.json', 'gates[2].exit_code'],
       ['evidence', 'artifacts/gates/r3/result.json', 'gates[2].passed'],
       ['verdict', 'proof.json', 'status'],
+      ['artifact_digest', 'proof.md', expect.stringMatching(/^line \d+$/)],
     ]);
     expect(report.mismatches[2]!.message).toBe("the gate results on disk give status not_ready, proof.json's evidence gives ready");
+    expect(report.mismatches[0]!.message).toBe(
+      "proof.json's gate run r3 says exit_code 0, artifacts/gates/r3/result.json says 1",
+    );
   });
 
   it('refuses artifact paths outside the goal directory', async () => {
@@ -231,7 +257,10 @@ describe('verifyProof: a tampered proof.json', () => {
     writeFileSync(path.join(path.dirname(dir), `outside-${path.basename(dir)}`), 'x');
     editProof((doc) => doc.artifacts.push({ path: `../outside-${path.basename(dir)}`, sha256: sha('x') }));
     const report = await verifyProof({ goalDir: dir, goalId: GOAL });
-    expect(report.mismatches).toEqual([expect.objectContaining({ kind: 'artifact_missing', path: `../outside-${path.basename(dir)}` })]);
+    expect(report.mismatches).toEqual([
+      expect.objectContaining({ kind: 'artifact_missing', path: `../outside-${path.basename(dir)}` }),
+      expect.objectContaining({ kind: 'artifact_digest', path: 'proof.md' }),
+    ]);
     rmSync(path.join(path.dirname(dir), `outside-${path.basename(dir)}`));
   });
 

@@ -147,6 +147,17 @@ describe('goals, tasks and the cost ledger', () => {
     await store.close();
   });
 
+  it('latest with no goals says how to start one (`omk goal run`)', async () => {
+    repo = tempRepo();
+    const store = await openIn(repo);
+    await expect(store.resolveGoal('latest')).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'there are no goals in this repository yet',
+      hint: 'start one with `omk goal run "…"`',
+    });
+    await store.close();
+  });
+
   it('refuses a goal id that could not name a directory', async () => {
     repo = tempRepo();
     const store = await openIn(repo);
