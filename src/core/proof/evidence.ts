@@ -118,6 +118,11 @@ export interface TaskEvidence {
   required: boolean;
   /** Why no-progress detection stopped the task (docs/no-progress.md), one finding a line; absent when it did not. */
   stalled?: string[];
+  /**
+   * Why a task whose attempt passed does not count as done (its status is then `blocked`), one reason
+   * a line — e.g. its commit is not in the integrated head; absent when nothing holds it back.
+   */
+  blocked_by?: string[];
 }
 
 export interface ReviewSection {

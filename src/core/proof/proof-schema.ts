@@ -73,6 +73,7 @@ export const proofSchema = z.object({
       tree_sha: sha.nullable(),
       changed_files: z.array(z.string()),
       stalled: z.array(z.string()).optional(),
+      blocked_by: z.array(z.string()).optional(),
       /** run_id of each of the task's gate runs (the runs themselves are in `gates`). */
       gates: z.array(z.string()),
     }),

@@ -126,6 +126,7 @@ function taskGaps(evidence: Evidence, task: TaskEvidence, add: Add): void {
     const n = task.attempts;
     add('not_ready', `${label} (${task.title}) is ${task.status} after ${n} ${n === 1 ? 'attempt' : 'attempts'}`);
     for (const s of task.stalled ?? []) add('not_ready', `no progress: ${s}`);
+    for (const b of task.blocked_by ?? []) add('not_ready', b);
     return;
   }
   const runs = evidence.gates.filter((g) => g.scope === 'task' && g.task_id === task.id);

@@ -11,6 +11,14 @@ export async function isAncestor(ctx: GitContext, ancestor: string, descendant: 
   return result.exitCode === 0;
 }
 
+/** `git merge-base A B`: their best common ancestor, or undefined when they share no history. */
+export async function mergeBase(ctx: GitContext, a: string, b: string): Promise<string | undefined> {
+  assertRefArgument(a);
+  assertRefArgument(b);
+  const result = await runGit(ctx, ['merge-base', a, b], { okCodes: [0, 1] });
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
 /**
  * Commits reachable from `tip` and from no ref except `exceptRef` (branches, tags, remotes, notes,
  * stash, omk's own refs all count): the work that would be lost if `exceptRef` were deleted, or if a

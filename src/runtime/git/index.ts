@@ -45,7 +45,7 @@ export type { PruneOptions, PrunedWorktree, RemovalRefusal, RemoveWorktreeOption
 export type { AbandonOption, AbandonRecord, AbandonRecorder } from './abandon.js';
 export { deleteBranch } from './branches.js';
 export type { DeleteBranchOptions, DeleteBranchResult } from './branches.js';
-export { commitsOnlyIn, isAncestor, unmergedCommits } from './ancestry.js';
+export { commitsOnlyIn, isAncestor, mergeBase, unmergedCommits } from './ancestry.js';
 export { commitAll } from './commit.js';
 export type { CommitAllOptions, CommitResult } from './commit.js';
 export { changedBetween, diffBetween, numstat, statOf, workingTreeChanges } from './diff.js';

@@ -6,12 +6,13 @@ import { combinedFailureFixTask, conflictFixTask, firstFailingPrefix, mayGetFixT
 import { fixTasksFor } from '../../core/goal/controller/graph-view.js';
 import type { Task } from '../../core/goal/task-graph/schema.js';
 import type { GateRun } from '../../core/proof/evidence.js';
-import { headSha, isAncestor, mergeBranch, resetHard, resolveCommit, taskBranchName, treeOf } from '../git/index.js';
+import { changedBetween, headSha, isAncestor, mergeBase, mergeBranch, resetHard, resolveCommit, taskBranchName, treeOf, type GitContext } from '../git/index.js';
 import type { GoalScope } from './context.js';
 import { gitContext, record } from './context.js';
 import { gateOutputTail, runScopedGates } from './gate-runs.js';
 import { changeStatus } from './status.js';
 import { openBisectWorktree } from './bisect-worktree.js';
+import { recoverWorktree } from './recover.js';
 import { openIntegrationWorktree } from './worktrees.js';
 
 /** Baseline: the oracle's gates on the pinned base commit, before any agent runs. Failures there are evidence, not a stop. */
@@ -20,6 +21,7 @@ export async function runBaseline(scope: GoalScope, intake: IntakeFacts): Promis
   const wt = await openIntegrationWorktree(scope, intake.base_sha);
   // Its failed bootstrap is recorded (worktree.bootstrapped) and blocks the goal: no gate runs in it.
   if (wt.bootstrap?.ok === false) return;
+  await backToHead(scope, wt, intake);
   const tree = await treeOf(gitContext(rt), intake.base_sha);
   const specs = oracleSpecs(scope, intake);
   rt.progress(`baseline: ${specs.length} oracle gate(s) on base ${intake.base_sha.slice(0, 12)}`);
@@ -47,12 +49,14 @@ export async function runIntegration(scope: GoalScope, graph: TaskGraph, intake:
   const { rt, goalId } = scope;
   const wt = await openIntegrationWorktree(scope, intake.base_sha);
   if (wt.bootstrap?.ok === false) return 'blocked';
+  // What the last pass's gates left (reports, caches) would make every merge refuse.
+  await backToHead(scope, wt, intake);
   const git = gitContext(rt, wt.path);
   const byId = new Map(graph.tasks.map((t) => [t.id, t]));
   const merged: string[] = [];
   // A slice whose conflict a fix task carries is merged by that fix task (it merged the slice in).
   const carried: string[] = [];
-  for (const id of dependencyOrder(graph)) {
+  for (const id of integrationOrder(graph, log)) {
     if (statuses.get(id) !== 'done') continue;
     if (log.added.some((a) => a.fixes === id && a.source === 'integration_conflict')) {
       carried.push(id);
@@ -68,7 +72,8 @@ export async function runIntegration(scope: GoalScope, graph: TaskGraph, intake:
       const slice = byId.get(id)!;
       const n = fixTasksFor(log, id).length;
       if (mayGetFixTask(id, n, isFixTask(log, id))) {
-        const fix = conflictFixTask(slice, n + 1, { paths, mergedBefore: merged, gates: intake.oracle.gates });
+        const changed = await changedByMerge(git, result.head, sourceSha);
+        const fix = conflictFixTask(slice, n + 1, { paths, changed, mergedBefore: merged, gates: intake.oracle.gates });
         await addFixTask(scope, fix, { source: 'integration_conflict', fixes: id, startSha: result.head, mergeFrom: sourceSha, reason: `merging ${id} conflicts on ${paths.join(', ')}` });
         return 'fix_added';
       }
@@ -85,7 +90,10 @@ export async function runIntegration(scope: GoalScope, graph: TaskGraph, intake:
   const tree = await treeOf(git, head);
   const runs = await runScopedGates(scope, oracleSpecs(scope, intake), { root: wt.path, treeSha: tree, scope: 'integration', taskId: null });
   throwIfInterrupted(scope);
-  const failing = runs.filter((r) => r.required && !r.passed && r.infra_error === null);
+  // A gate that already failed on the base is a pre-existing failure (the proof reports it), not one
+  // the slices cause together: bisecting it would blame the first slice.
+  const preexisting = new Set(log.baseline?.failed ?? []);
+  const failing = runs.filter((r) => r.required && !r.passed && r.infra_error === null && !preexisting.has(r.name));
   const slices = merged.filter((id) => !carried.includes(id));
   if (failing.length > 0 && slices.length >= 2) {
     const fix = await bisectCombinedFailure(scope, { graph, intake, log, slices, failing });
@@ -157,6 +165,42 @@ function throwIfInterrupted(scope: GoalScope): void {
 
 function oracleSpecs(scope: GoalScope, intake: IntakeFacts) {
   return intake.oracle.gates.map((n) => scope.rt.gates.find((g) => g.name === n)).filter((g) => g !== undefined);
+}
+
+/** Brings the integration worktree back to its HEAD, recording anything it discards (`worktree.recovered`). */
+async function backToHead(scope: GoalScope, wt: { path: string; branch: string }, intake: IntakeFacts): Promise<void> {
+  const note = await recoverWorktree(scope, { id: 'integration', dir: wt.path, branch: wt.branch, resetTo: undefined, baseSha: intake.base_sha, attempt: 1 });
+  if (note) scope.rt.progress(`integration: ${note}`);
+}
+
+/** Every path merging `source` onto `head` changes: the source's changes since their merge base. */
+export async function changedByMerge(git: GitContext, head: string, source: string): Promise<string[]> {
+  const base = await mergeBase(git, head, source);
+  if (base === undefined) return [];
+  return [...new Set((await changedBetween(git, base, source)).flatMap((f) => (f.oldPath ? [f.oldPath, f.path] : [f.path])))];
+}
+
+/**
+ * The order the train merges in: dependency order, with each conflict fix task right after the slice it
+ * carries — before that slice's dependents, whose branches hold the slice's conflicting change and merge
+ * cleanly only once the fix task's resolution is on the integration branch.
+ */
+export function integrationOrder(graph: TaskGraph, log: GoalLog): string[] {
+  const fixesOf = new Map<string, string[]>();
+  for (const a of log.added) {
+    if (a.source !== 'integration_conflict' || a.fixes === null) continue;
+    fixesOf.set(a.fixes, [...(fixesOf.get(a.fixes) ?? []), a.task.id]);
+  }
+  const placed = new Set([...fixesOf.values()].flat());
+  const out: string[] = [];
+  const place = (id: string): void => {
+    out.push(id);
+    for (const fix of fixesOf.get(id) ?? []) if (!out.includes(fix)) place(fix);
+  };
+  for (const id of dependencyOrder(graph)) if (!placed.has(id)) place(id);
+  // A fix task whose slice is not in the graph still merges, last.
+  for (const id of placed) if (!out.includes(id)) out.push(id);
+  return out;
 }
 
 /** Graph order, each task after the tasks it depends on (stable). */

@@ -7,7 +7,7 @@ import { notRunSection, REVIEW_SECTIONS, type Evidence, type ReviewWall, type Ta
 import { DEFAULT_REQUIRED_SECTIONS } from '../../core/review/wall.js';
 import type { TaskStatus } from '../../core/store/types.js';
 import type { ProofDocument } from '../../core/proof/proof-schema.js';
-import { changedBetween, runGit } from '../git/index.js';
+import { changedBetween, isAncestor, runGit } from '../git/index.js';
 import { writeProof } from '../proof/write-proof.js';
 import type { GoalScope } from './context.js';
 import { gitContext } from './context.js';
@@ -47,6 +47,13 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
     const tree = facts?.result === 'done' ? facts.treeSha : (last?.tree_sha ?? null);
     let status = TASK_STATUS[statuses.get(t.id) ?? 'queued'];
     if (status === 'done' && conflicted.has(t.id) && !merged.has(t.id)) status = 'blocked';
+    // A done task counts only when the commit it completed with is what was integrated (a branch reset
+    // after completion would otherwise look merged).
+    const blockedBy: string[] = [];
+    if (status === 'done' && head && commit && !(await isAncestor(git, commit, head.sha))) {
+      status = 'blocked';
+      blockedBy.push(`task \`${t.id}\`'s commit ${commit.slice(0, 12)} is not in the integrated head ${head.sha.slice(0, 12)}`);
+    }
     tasks.push({
       id: t.id,
       title: t.title,
@@ -57,6 +64,7 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
       changed_files: commit ? (await changedBetween(git, intake.base_sha, commit)).map((f) => f.path).sort() : [],
       required: true,
       ...stalledFindings(log, t.id),
+      ...(blockedBy.length > 0 ? { blocked_by: blockedBy } : {}),
     });
   }
 

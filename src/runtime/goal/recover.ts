@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { GoalLog } from '../../core/goal/controller/goal-log.js';
+import { foldGoalLog, type TaskFacts } from '../../core/goal/controller/goal-log.js';
 import type { StoreTx } from '../../core/store/store.js';
 import type { Lease, TaskStatus } from '../../core/store/types.js';
 import {
@@ -19,56 +19,80 @@ import {
   type GitContext,
 } from '../git/index.js';
 import { MARKER_VERSION, writeMarker } from '../git/worktree-marker.js';
+import { bisectWorktreeLocation } from './bisect-worktree.js';
 import type { GoalScope } from './context.js';
 import { ownerIsGone, parseOwnerId } from './owner.js';
+
+/** How long recovery holds a task it resets (as an attempt's lease): long enough for a reset, and taken back if it dies. */
+const RECOVERY_LEASE_MS = 10 * 60_000;
 
 /**
  * Recovery when a controller takes over a goal (`omk goal resume`, also after `kill -9`): the goal
  * directory is reconciled, leases of the dead controller are taken back (re-queued with
- * `task.lease_expired`), the attempt it was running is recorded as interrupted, and the worktrees it
- * left are brought back to a known commit — every discarded change recorded first (`worktree.recovered`).
+ * `task.lease_expired`), the attempts nobody holds any more are recorded as interrupted, and the
+ * worktrees they left are brought back to a known commit — every discarded change recorded first
+ * (`worktree.recovered`). What to take back is decided in one transaction from the log as it is then,
+ * never from an earlier read: a live `omk worker` may have finished a task meanwhile, and its commit
+ * must stay.
  */
-export async function recoverGoal(scope: GoalScope, log: GoalLog): Promise<string[]> {
+export async function recoverGoal(scope: GoalScope): Promise<string[]> {
   const notes: string[] = [];
   notes.push(...(await reconcileGoalDir(scope.dir.root, scope.rt.now)));
   const { rt, goalId } = scope;
-  // Tasks a live `omk worker` holds stay with it; everything the stopped controller held comes back.
-  const keptByWorkers = new Set<string>();
-  await rt.store.transaction(async (tx) => {
+  const decided = await rt.store.transaction(async (tx) => {
     await tx.expireLeases();
+    // Tasks a live `omk worker` holds stay with it; everything the stopped controller held comes back.
+    const takenBack = new Set<string>();
     for (const task of await tx.listTasks(goalId)) {
       if (task.status !== 'leased') continue;
       const lease = await tx.getLease({ goalId, taskId: task.id });
       if (!lease || lease.owner === rt.owner) continue;
-      if (parseOwnerId(lease.owner)?.role === 'worker' && !ownerIsGone(lease.owner)) {
-        keptByWorkers.add(task.id);
-        continue;
-      }
+      if (parseOwnerId(lease.owner)?.role === 'worker' && !ownerIsGone(lease.owner)) continue;
       await takeOverLease(tx, lease, 'queued', rt.now());
+      takenBack.add(task.id);
       notes.push(`task ${task.id}: the lease of ${lease.owner} was taken back (re-queued)`);
     }
+    const log = foldGoalLog(await tx.readEvents(goalId));
+    const toReset: Array<{ task: TaskFacts; lease: Lease }> = [];
     for (const t of log.tasks.values()) {
-      if (!t.running || keptByWorkers.has(t.id)) continue;
-      await tx.appendEvent(goalId, 'task.attempt_interrupted', {
-        task_id: t.id,
-        attempt: t.running.attempt,
-        round: t.running.round,
-        reason: 'the controller stopped during the attempt (crash or kill); not counted against max_retries',
-      });
-      notes.push(`task ${t.id}: attempt ${t.running.attempt} was interrupted by the controller's stop`);
+      // An attempt still running with no lease held by anyone (its lease expired) is as gone as one taken back.
+      if (!takenBack.has(t.id) && !(t.running && (await tx.getLease({ goalId, taskId: t.id })) === undefined)) continue;
+      if (t.running) {
+        await tx.appendEvent(goalId, 'task.attempt_interrupted', {
+          task_id: t.id,
+          attempt: t.running.attempt,
+          round: t.running.round,
+          reason: 'the controller stopped during the attempt (crash or kill); not counted against max_retries',
+        });
+        notes.push(`task ${t.id}: attempt ${t.running.attempt} was interrupted by the controller's stop`);
+      }
+      // Held by this controller while its worktree is reset, so that no worker starts on it meanwhile.
+      const held = await tx.acquireLease({ goalId, taskId: t.id }, rt.owner, RECOVERY_LEASE_MS);
+      if (held.ok) toReset.push({ task: t, lease: held.lease });
     }
+    return { toReset, base: log.intake?.base_sha };
   });
-  const base = log.intake?.base_sha;
-  for (const t of log.tasks.values()) {
-    if ((t.result === 'done' && !t.running) || keptByWorkers.has(t.id)) continue;
-    const dir = path.join(rt.worktreesRoot, taskWorktreeDir(goalId, t.id));
-    const note = await recoverWorktree(scope, { id: t.id, dir, branch: taskBranchName(goalId, t.id), resetTo: t.running?.startSha, baseSha: base, attempt: t.started });
-    if (note) notes.push(note);
+  const { toReset, base } = decided;
+  try {
+    for (const { task: t } of toReset) {
+      const dir = path.join(rt.worktreesRoot, taskWorktreeDir(goalId, t.id));
+      const note = await recoverWorktree(scope, { id: t.id, dir, branch: taskBranchName(goalId, t.id), resetTo: t.running?.startSha, baseSha: base, attempt: t.started });
+      if (note) notes.push(note);
+    }
+  } finally {
+    if (toReset.length > 0) {
+      await rt.store.transaction(async (tx) => {
+        for (const { lease } of toReset) await tx.releaseLease({ goalId, taskId: lease.taskId, owner: lease.owner, token: lease.token }, 'queued');
+      });
+    }
   }
   if (base) {
-    const dir = path.join(rt.worktreesRoot, integrationWorktreeDir(goalId));
-    const note = await recoverWorktree(scope, { id: 'integration', dir, branch: integrationBranchName(goalId), resetTo: undefined, baseSha: base, attempt: 1 });
-    if (note) notes.push(note);
+    // The controller's own worktrees: the integration train's, and bisection's scratch one.
+    const integration = { id: 'integration', dir: path.join(rt.worktreesRoot, integrationWorktreeDir(goalId)), branch: integrationBranchName(goalId) };
+    for (const w of [integration, bisectWorktreeLocation(scope)]) {
+      const note = await recoverWorktree(scope, { ...w, resetTo: undefined, baseSha: base, attempt: 1 });
+      if (note) notes.push(note);
+    }
   }
   return notes;
 }

@@ -40,7 +40,8 @@ export async function resumeGoal(rt: GoalRuntime, goalId: string, control: Contr
     const leftovers = stopProcessesUnder(path.join(rt.worktreesRoot, refComponent(goalId)));
     if (leftovers.length > 0) rt.progress(`recovery: stopped ${leftovers.length} process(es) the crashed controller left running`);
   }
-  for (const note of await recoverGoal(scope, before)) rt.progress(`recovery: ${note}`);
+  // Recovery reads the log again: a live worker may have finished a task since `before` was read.
+  for (const note of await recoverGoal(scope)) rt.progress(`recovery: ${note}`);
 
   const options = await recordedOptions(scope.dir.goalJson);
   const req = {

@@ -15,9 +15,16 @@ export function mayGetFixTask(sliceId: string, fixesSoFar: number, isFixTask: bo
 
 /**
  * The slice merged onto the integration branch with conflicts: the fix task starts at the integration
- * head with the slice merged in and the conflict markers left for the agent to resolve.
+ * head with the slice merged in and the conflict markers left for the agent to resolve. Its diff (and
+ * write-set check) is measured from the integration head, so its write set holds every path the merge
+ * brings (`changed`: the slice's changes since its merge base with the head — more than the slice's
+ * own write set when its branch carries its dependencies' work) as well as the conflicted paths.
  */
-export function conflictFixTask(slice: Task, n: number, conflict: { paths: readonly string[]; mergedBefore: readonly string[]; gates: readonly string[] }): Task {
+export function conflictFixTask(
+  slice: Task,
+  n: number,
+  conflict: { paths: readonly string[]; changed: readonly string[]; mergedBefore: readonly string[]; gates: readonly string[] },
+): Task {
   const paths = [...conflict.paths].sort();
   return {
     id: fixTaskId(slice.id, n),
@@ -31,7 +38,7 @@ export function conflictFixTask(slice: Task, n: number, conflict: { paths: reado
     role: 'executor',
     depends_on: [],
     read_set: [],
-    write_set: [...new Set([...slice.write_set, ...paths])],
+    write_set: [...new Set([...slice.write_set, ...paths, ...[...conflict.changed].sort()])],
     acceptance: [`no conflict markers remain in ${paths.join(', ')}`, ...slice.acceptance],
     risk: 'medium',
     max_retries: slice.max_retries,
