@@ -80,7 +80,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
       return 'blocked';
     }
     // What an earlier attempt's gates or a stopped holder left uncommitted is not this attempt's work: recorded, then reset.
-    await recoverWorktree(scope, { id: taskId, dir: wt.path, branch: wt.branch, resetTo: undefined, baseSha: intake.base_sha, attempt });
+    if (!wt.created) await recoverWorktree(scope, { id: taskId, dir: wt.path, branch: wt.branch, resetTo: undefined, baseSha: intake.base_sha, attempt });
     const wtGit = { ...gitContext(rt, wt.path), signal };
     if (start.mergeFrom) await mergeSliceIntoFixWorktree(wtGit, start.mergeFrom, taskId);
     // Before each attempt (idempotent, so a crash between merges is harmless): dependencies not yet in HEAD.
