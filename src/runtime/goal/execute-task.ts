@@ -175,8 +175,14 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
                 ? `${noChangesFeedback()}\n\n${gateFeedback(tails)}`
                 : noChangesFeedback(true)
               : gateFeedback(tails);
+      // A gate that already failed on the base may not be this task's to fix: say so, so it does not stray outside its scope.
+      const inherited = failed.filter((r) => log.baseline?.failed.includes(r.name)).map((r) => `\`${r.name}\``);
+      const inheritedNote =
+        inherited.length > 0 && outcome2 !== 'passed'
+          ? `\n\nNote: ${inherited.join(', ')} already failed on the base commit, before any task ran. If what makes it fail is outside your write scope, it is not yours to fix here: finish your own change and do not write outside your scope.`
+          : '';
       const markerFeedback = markers.length > 0 ? `Conflict markers (<<<<<<< … >>>>>>>) remain in: ${markers.join(', ')}. Resolve every conflict and remove all markers.` : '';
-      result = { outcome: outcome2, commit: head === intake.base_sha ? null : head, tree, feedback: markerFeedback || feedback, runs: runs.map((r) => r.run_id) };
+      result = { outcome: outcome2, commit: head === intake.base_sha ? null : head, tree, feedback: markerFeedback || `${feedback}${inheritedNote}`, runs: runs.map((r) => r.run_id) };
     }
 
     if (rt.signal.aborted) return await interrupt(scope, claim, attempt, round, started);

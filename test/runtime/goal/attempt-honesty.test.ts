@@ -57,3 +57,27 @@ describe('what counts as a passed attempt', () => {
     expect(String(first.feedback)).toMatch(/ended with max_tokens/);
   });
 });
+
+describe('a gate that already failed on the base', () => {
+  let repo: SampleRepo;
+  beforeEach(() => {
+    repo = sampleRepo(); // math.test.js fails on the base: add() subtracts
+  });
+  afterEach(() => repo.cleanup());
+
+  it('an independent slice that cannot fix it is told the failure predates it (and is not judged passed)', async () => {
+    useFakeAgent(repo, [{ id: 'fix-add', write: ['math.js'] }, { id: 'docs', write: ['README.md'] }], {
+      'fix-add ': [{ edit: { path: 'math.js', content: FIXED_MATH } }, { say: 'fixed' }],
+      'docs ': [{ edit: { path: 'README.md', content: '# sample\n\nadd(a, b) adds.\n' } }, { say: 'documented' }],
+    });
+    const r = await runOmk(['goal', 'run', 'fix the failing test in math.js and document add', '--json'], { cwd: repo.root, env: repo.env });
+    const out = JSON.parse(r.stdout) as { status: string; goal_dir: string };
+    const docs = attempts(out.goal_dir).filter((a) => a.task_id === 'docs');
+    expect(docs[0]).toMatchObject({ outcome: 'gates_failed' });
+    expect(String(docs[0]!.feedback)).toMatch(/`test` already failed on the base commit, before any task ran/);
+    const fix = attempts(out.goal_dir).filter((a) => a.task_id === 'fix-add');
+    expect(fix[0]).toMatchObject({ outcome: 'passed' });
+    expect(String(fix[0]!.feedback)).toBe('');
+    expect(out.status).toBe('not_ready');
+  });
+});
