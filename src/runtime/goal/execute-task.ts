@@ -7,6 +7,7 @@ import type { GateSpec } from '../../core/gates/spec.js';
 import type { LeaseClaim, TaskStatus } from '../../core/store/types.js';
 import { commitAll, diffBetween, headSha, isAncestor, resetHard, taskBranchName, treeOf, workingTreeChanges } from '../git/index.js';
 import { approverFor } from './approval.js';
+import type { AgentTurnRequest } from './engine-port.js';
 import type { GoalScope } from './context.js';
 import { gitContext } from './context.js';
 import { transcriptFile, writeTextAtomically } from './goal-dir.js';
@@ -105,6 +106,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
     const specs = taskGates(task, intake, rt.gates);
     // The budget is checked between the turn's model calls too (turn-guard.ts); `stop` says it cut the turn short.
     turnRan = true;
+    const denials: string[] = [];
     const { outcome, stop } = await runBudgetedTurn(scope, ticket, { source: `task:${taskId}#${attempt}`, taskId }, {
       role: 'executor',
       cwd: wt.path,
@@ -118,7 +120,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
         feedback: (log.tasks.get(taskId)?.attempts ?? []).map((a) => a.feedback).filter(Boolean).slice(-3),
       }),
       mode: 'auto',
-      approve: approverFor(scope, wt.path, 'auto', intake.base_ref),
+      approve: remembering(approverFor(scope, wt.path, 'auto', intake.base_ref), denials),
       transcriptFile: transcriptFile(scope.dir, taskId, attempt),
       signal,
       onActivity: (line) => {
@@ -182,7 +184,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
           ? `\n\nNote: ${inherited.join(', ')} already failed on the base commit, before any task ran. If what makes it fail is outside your write scope, it is not yours to fix here: finish your own change and do not write outside your scope.`
           : '';
       const markerFeedback = markers.length > 0 ? `Conflict markers (<<<<<<< … >>>>>>>) remain in: ${markers.join(', ')}. Resolve every conflict and remove all markers.` : '';
-      result = { outcome: outcome2, commit: head === intake.base_sha ? null : head, tree, feedback: markerFeedback || `${feedback}${inheritedNote}`, runs: runs.map((r) => r.run_id) };
+      result = { outcome: outcome2, commit: head === intake.base_sha ? null : head, tree, feedback: markerFeedback || `${feedback}${inheritedNote}${deniedNote(denials, outcome2)}`, runs: runs.map((r) => r.run_id) };
     }
 
     if (rt.signal.aborted) return await interrupt(scope, claim, attempt, round, started);
@@ -279,4 +281,19 @@ async function block(scope: GoalScope, claim: LeaseClaim, detail: string, kind: 
   });
   scope.rt.progress(`task ${claim.taskId}: blocked: ${detail}`);
   return 'blocked';
+}
+
+/** Wraps the session's approver to remember what it denied, for the attempt's feedback. */
+function remembering(approve: AgentTurnRequest['approve'], denials: string[]): AgentTurnRequest['approve'] {
+  return async (request, signal) => {
+    const decision = await approve(request, signal);
+    if (!decision.allow) denials.push(`${request.command ? `\`${request.command.slice(0, 200)}\`` : `${request.kind} ${request.paths.join(', ')}`}${decision.reason ? ` (${decision.reason})` : ''}`);
+    return decision;
+  };
+}
+
+/** A failed attempt whose tool calls were denied is told which, so the next one does not try them again. */
+function deniedNote(denials: readonly string[], outcome: AttemptOutcome): string {
+  if (outcome === 'passed' || denials.length === 0) return '';
+  return `\n\nomk's approval policy denied ${denials.length} tool call(s) of this attempt; do not try them again:\n${denials.slice(0, 5).map((d) => `- ${d}`).join('\n')}`;
 }

@@ -40,6 +40,15 @@ describe('what counts as a passed attempt', () => {
     expect(out.known_gaps.join('\n')).toMatch(/part-a/);
   });
 
+  it("a failed attempt is told which of its tool calls omk's approval policy denied", async () => {
+    useFakeAgent(repo, [{ id: 'part-a', write: ['a.js'] }], { 'part-a ': [{ run: { command: 'echo leaked > ../outside.txt' } }, { say: 'stopped' }] });
+    const out = await run();
+    expect(out.status).toBe('not_ready');
+    const first = attempts(out.goal_dir)[0]!;
+    expect(first.outcome).toBe('no_changes_failed');
+    expect(String(first.feedback)).toMatch(/approval policy denied 1 tool call\(s\) of this attempt; do not try them again:\n- `echo leaked > \.\.\/outside\.txt`/);
+  });
+
   it('a turn that did not end normally is not trusted, even when its edit makes the gates pass', async () => {
     const scenario = [{ edit: { path: 'a.js', content: "export const part = 'a';\n" } }, { say: 'ran out of room' }];
     useFakeAgent(repo, [{ id: 'part-a', write: ['a.js'] }], { 'part-a ': scenario });
