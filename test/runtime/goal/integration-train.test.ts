@@ -5,29 +5,12 @@ import { foldGoalLog } from '../../../src/core/goal/controller/goal-log.js';
 import { changedByMerge, integrationOrder } from '../../../src/runtime/goal/integrate.js';
 import { graph, task } from '../../core/goal/fixtures.js';
 import { runOmk } from '../../helpers/cli.js';
-import { commitFiles, FAKE_ACP, useFakeAgent } from './parallel-repo.js';
+import { commitFiles, FAKE_ACP, FLAG_TEST, goalDirEvents, useFakeAgent, type LoggedEvent } from './parallel-repo.js';
 import { FIXED_MATH, sampleRepo, type SampleRepo } from './sample-repo.js';
 
-const FLAG_TEST = [
-  "import { test } from 'node:test';",
-  "import assert from 'node:assert/strict';",
-  "import { flag as a } from './a.js';",
-  "import { flag as b } from './b.js';",
-  "test('at most one flag is on', () => assert.ok(a + b <= 1, `a=${a} b=${b}`));",
-  '',
-].join('\n');
 
-interface LoggedEvent {
-  type: string;
-  payload: Record<string, unknown>;
-}
 
-function events(goalDir: string): LoggedEvent[] {
-  return readFileSync(path.join(goalDir, 'events.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as LoggedEvent);
-}
+const events = goalDirEvents;
 
 function addedIds(log: LoggedEvent[]): string[] {
   return log.filter((e) => e.type === 'task.added').map((e) => (e.payload.task as { id: string }).id);

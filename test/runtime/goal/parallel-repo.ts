@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SampleRepo } from './sample-repo.js';
 
@@ -69,3 +69,27 @@ export function commitFiles(repo: SampleRepo, files: Record<string, string>, mes
   repo.git('add', '-A');
   repo.git('commit', '-q', '-m', message);
 }
+
+export interface LoggedEvent {
+  seq: number;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+/** A goal's events.jsonl, parsed (the file the proof and replay read). */
+export function goalDirEvents(goalDir: string): LoggedEvent[] {
+  return readFileSync(path.join(goalDir, 'events.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LoggedEvent);
+}
+
+/** A test that passes with either flag on alone and fails with both: two slices green alone, red together. */
+export const FLAG_TEST = [
+  "import { test } from 'node:test';",
+  "import assert from 'node:assert/strict';",
+  "import { flag as a } from './a.js';",
+  "import { flag as b } from './b.js';",
+  "test('at most one flag is on', () => assert.ok(a + b <= 1, `a=${a} b=${b}`));",
+  '',
+].join('\n');

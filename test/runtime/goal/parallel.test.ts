@@ -2,21 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runOmk } from '../../helpers/cli.js';
-import { commitFiles, useFakeAgent } from './parallel-repo.js';
+import { commitFiles, FLAG_TEST, goalDirEvents, useFakeAgent } from './parallel-repo.js';
 import { FIXED_MATH, sampleRepo, type SampleRepo } from './sample-repo.js';
 
-interface LoggedEvent {
-  seq: number;
-  type: string;
-  payload: Record<string, unknown>;
-}
 
-function events(goalDir: string): LoggedEvent[] {
-  return readFileSync(path.join(goalDir, 'events.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as LoggedEvent);
-}
+const events = goalDirEvents;
 
 async function run(repo: SampleRepo, args: string[]): Promise<{ goal_id: string; status: string; goal_dir: string; exit: number }> {
   const r = await runOmk(['goal', 'run', 'do the work', '--json', ...args], { cwd: repo.root, env: repo.env });
@@ -25,14 +15,6 @@ async function run(repo: SampleRepo, args: string[]): Promise<{ goal_id: string;
 }
 
 const PARTS = ['a', 'b', 'c', 'd'];
-const FLAG_TEST = [
-  "import { test } from 'node:test';",
-  "import assert from 'node:assert/strict';",
-  "import { flag as a } from './a.js';",
-  "import { flag as b } from './b.js';",
-  "test('at most one flag is on', () => assert.ok(a + b <= 1, `a=${a} b=${b}`));",
-  '',
-].join('\n');
 
 describe('parallel slices: several agents, each in its own worktree, combined by the integration train', () => {
   let repo: SampleRepo;

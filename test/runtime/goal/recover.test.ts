@@ -8,29 +8,12 @@ import { newOwnerId } from '../../../src/runtime/goal/owner.js';
 import { recoverGoal } from '../../../src/runtime/goal/recover.js';
 import { openStore } from '../../../src/runtime/store/sqlite-store.js';
 import { runOmk } from '../../helpers/cli.js';
-import { commitFiles, useFakeAgent } from './parallel-repo.js';
+import { commitFiles, FLAG_TEST, goalDirEvents, useFakeAgent } from './parallel-repo.js';
 import { FIXED_MATH, sampleRepo, type SampleRepo } from './sample-repo.js';
 
-const FLAG_TEST = [
-  "import { test } from 'node:test';",
-  "import assert from 'node:assert/strict';",
-  "import { flag as a } from './a.js';",
-  "import { flag as b } from './b.js';",
-  "test('at most one flag is on', () => assert.ok(a + b <= 1, `a=${a} b=${b}`));",
-  '',
-].join('\n');
 
-interface LoggedEvent {
-  type: string;
-  payload: Record<string, unknown>;
-}
 
-function events(goalDir: string): LoggedEvent[] {
-  return readFileSync(path.join(goalDir, 'events.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as LoggedEvent);
-}
+const events = goalDirEvents;
 
 /** What recoverGoal touches of the runtime: the store, the repository, the worktrees, a clock, an owner. */
 function runtimeOf(repo: SampleRepo, store: Store): GoalRuntime {
