@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { foldGoalLog, type GoalLog } from '../../core/goal/controller/goal-log.js';
+import { isStopped } from '../../core/goal/controller/next-step.js';
 import { selectReadyTasks } from '../../core/goal/task-graph/ready.js';
 import type { TaskGraph } from '../../core/goal/task-graph/schema.js';
 import { BudgetRefusedError, GoalBudget } from './budget.js';
@@ -76,11 +77,7 @@ async function claimAndRun(rt: GoalRuntime, opts: WorkerOptions): Promise<{ goal
 
 /** Planned and baselined, not paused, cancelled or asked to stop: its ready tasks may be claimed. */
 function workable(log: GoalLog): boolean {
-  // The controller's own "stopped" rule (next-step.ts): nothing moves while a human, an engine, omk's
-  // machinery or the budget has to act first.
-  const stopped =
-    !log.intake?.testable || log.questions.length > 0 || log.externalBlockers.length > 0 || log.infraFailures.length > 0 || log.budget.exhausted !== undefined;
-  return !stopped && log.plan !== undefined && log.baseline !== undefined && !log.paused && !log.cancelled && !log.control;
+  return !isStopped(log) && log.plan !== undefined && log.baseline !== undefined && !log.paused && !log.cancelled && !log.control;
 }
 
 /** One attempt, stopped when the goal is paused or cancelled from any terminal (noticed within a poll). */

@@ -45,9 +45,7 @@ export function decideNextStep(
   const last = latestProof(log);
 
   // Nothing can move until a human, an engine or omk's own machinery is fixed: say so in a proof.
-  const stopped =
-    !log.intake.testable || log.questions.length > 0 || log.externalBlockers.length > 0 || log.infraFailures.length > 0 || log.budget.exhausted !== undefined;
-  if (stopped) {
+  if (isStopped(log)) {
     if (!provedThisRound) return { kind: 'prove' };
     return { kind: 'finish', status: last!.status, reason: last!.readiness };
   }
@@ -82,6 +80,11 @@ export function decideNextStep(
     return { kind: 'finish', status: last!.status, reason: `until-ready stopped: no failed task to retry; ${last!.readiness}` };
   }
   return { kind: 'next_round', round: log.round + 1, requeue, reason: last!.gaps[0] ?? last!.readiness };
+}
+
+/** Nothing can move until a human, an engine, omk's own machinery or the budget acts first (also what an `omk worker` obeys). */
+export function isStopped(log: GoalLog): boolean {
+  return !log.intake?.testable || log.questions.length > 0 || log.externalBlockers.length > 0 || log.infraFailures.length > 0 || log.budget.exhausted !== undefined;
 }
 
 function sameGaps(a: readonly string[], b: readonly string[]): boolean {
