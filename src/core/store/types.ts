@@ -3,20 +3,8 @@
  * lifecycle, scheduler) extends them through new migrations and new fields.
  */
 
-export const GOAL_STATUSES = [
-  'created',
-  'planning',
-  'running',
-  'paused',
-  'ready',
-  'not_ready',
-  'blocked_on_human',
-  'blocked_on_external',
-  'needs_more_budget',
-  'failed_infra',
-  'cancelled',
-] as const;
-export type GoalStatus = (typeof GOAL_STATUSES)[number];
+export { GOAL_STATUSES, type GoalStatus } from '../goal/status.js';
+import type { GoalStatus } from '../goal/status.js';
 
 export interface Goal {
   id: string;
@@ -36,8 +24,8 @@ export interface NewGoal {
   parentId?: string;
 }
 
-export const TASK_STATUSES = ['queued', 'leased', 'done', 'failed', 'blocked', 'cancelled'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export { TASK_STATUSES, type TaskStatus } from '../goal/status.js';
+import type { TaskStatus } from '../goal/status.js';
 
 export interface Task {
   goalId: string;
