@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { taskSchema } from '../goal/task-graph/schema.js';
+import type { EventTypeName } from './event-types.js';
 
 /**
  * The one catalogue of event types: type -> payload schema. The TypeScript union
@@ -380,7 +381,7 @@ export const EVENT_CATALOGUE = {
     session: z.string().optional(),
     tool_call_id: z.string().optional(),
   }),
-} as const;
+} as const satisfies Record<EventTypeName, z.ZodType>;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
 export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_CATALOGUE)[T]>;

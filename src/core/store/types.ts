@@ -1,3 +1,4 @@
+import type { GoalEvent } from '../events/envelope.js';
 /**
  * Domain records as the store returns them. Minimal on purpose: later work (goal
  * lifecycle, scheduler) extends them through new migrations and new fields.
@@ -113,6 +114,12 @@ export interface EventHead {
   seq: number;
   /** The last event's hash, or the goal's genesis hash when empty. */
   hash: string;
+}
+
+/** An event as the goal feed for all goals reads it: with its goal and its position in commit order. */
+export interface FeedEvent extends GoalEvent {
+  /** Commit order across goals; the all-goals feed resumes after a position. */
+  position: number;
 }
 
 export interface EventRange {

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { genesisHash, type EventEnvelope } from '../../core/events/envelope.js';
 import { LATEST, pickGoalId } from '../../core/store/goal-ref.js';
 import { OmkError } from '../../core/errors.js';
-import type { CostTotal, EventHead, EventRange, Goal, Lease, Task, TaskRef } from '../../core/store/types.js';
+import type { CostTotal, EventHead, EventRange, FeedEvent, Goal, Lease, Task, TaskRef } from '../../core/store/types.js';
+import type { StoredSnapshot } from './goal-log-cache.js';
 import { toEnvelope, toGoal, toLease, toTask, type EventRow, type GoalRow, type LeaseRow, type TaskRow } from './rows.js';
 
 type Db = Database.Database;
@@ -93,6 +94,36 @@ export class SqliteReads {
       )
       .get(goalId);
     return row ?? { seq: 0, hash: genesisHash(goalId) };
+  }
+
+  /** Events of every goal committed after feed position `after`, in commit order (the goal feed for "all goals"). */
+  readFeed(after: number, limit: number): FeedEvent[] {
+    return this
+      .q<[number, number], EventRow & { goal_id: string; feed_id: number }>(
+        `SELECT f.id AS feed_id, e.goal_id, e.seq, e.ts, e.type, e.payload, e.prev, e.hash
+           FROM event_feed f JOIN events e ON e.goal_id = f.goal_id AND e.seq = f.seq
+          WHERE f.id > ? ORDER BY f.id LIMIT ?`,
+      )
+      .all(after, limit)
+      .map((r) => ({ ...toEnvelope(r), goal_id: r.goal_id, position: r.feed_id }));
+  }
+
+  /** The feed position of the last committed event (0 when there is none). */
+  feedHead(): number {
+    return this.q<[], { id: number | null }>('SELECT max(id) AS id FROM event_feed').get()?.id ?? 0;
+  }
+
+  /** Events of one goal after `afterSeq`, at most `limit`, in seq order. */
+  readEventsAfter(goalId: string, afterSeq: number, limit: number = Number.MAX_SAFE_INTEGER): EventEnvelope[] {
+    return this
+      .q<[string, number, number], EventRow>('SELECT seq, ts, type, payload, prev, hash FROM events WHERE goal_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .all(goalId, afterSeq, limit)
+      .map(toEnvelope);
+  }
+
+  snapshot(goalId: string): StoredSnapshot | undefined {
+    const row = this.q<[string], { seq: number; fold_version: number; log: string }>('SELECT seq, fold_version, log FROM goal_snapshots WHERE goal_id = ?').get(goalId);
+    return row && { seq: row.seq, foldVersion: row.fold_version, log: row.log };
   }
 
   /** Every goal's last seq, for healing all logs on open. */
