@@ -7,7 +7,6 @@
  */
 
 export { VERDICT_STATUSES, type VerdictStatus } from '../goal/status.js';
-import type { VerdictStatus } from '../goal/status.js';
 
 /** The review wall's six sections, in the order they are shown. */
 export const REVIEW_SECTIONS = ['architect', 'code', 'tests', 'security', 'performance', 'anti_slop'] as const;

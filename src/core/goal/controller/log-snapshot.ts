@@ -22,8 +22,8 @@ function replacer(_key: string, value: unknown): unknown {
 }
 
 function reviver(_key: string, value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && '$map' in value && Array.isArray((value as { $map: unknown }).$map)) {
-    return new Map((value as { $map: Array<[unknown, unknown]> }).$map);
+  if (value !== null && typeof value === 'object' && '$map' in value && Array.isArray(value.$map)) {
+    return new Map(value.$map as Array<[unknown, unknown]>);
   }
   return value;
 }
