@@ -133,6 +133,8 @@ export const EVENT_CATALOGUE = {
     gate_runs: z.array(z.string()),
     feedback: z.string(),
   }),
+  /** No agent can work on the task now (its worktree could not be made ready, no engine could start); it waits. */
+  'task.blocked': z.object({ task_id: z.string().min(1), attempt: z.number().int().positive(), reason: z.string() }),
   'task.completed': z.object({ task_id: z.string().min(1), attempts: z.number().int().positive(), commit: z.string().nullable(), tree_sha: z.string() }),
   'task.failed': z.object({ task_id: z.string().min(1), attempts: z.number().int().nonnegative(), reason: z.string() }),
   /** Control (docs/goals.md "Pause, resume, cancel, crash"): a controller process took charge of the goal. */

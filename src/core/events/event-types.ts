@@ -26,6 +26,7 @@ export const EVENT_TYPES = [
   'baseline.completed',
   'task.started',
   'task.attempt_finished',
+  'task.blocked',
   'task.completed',
   'task.failed',
   'goal.controller_started',
@@ -84,8 +85,8 @@ export type TypedGoalEvent = TypedEnvelope & { goal_id: string };
  * omk does not know. The payload is not re-validated here: the store validated it on append and the hash
  * chain covers it (`omk events verify` and `proof --verify` validate every payload against the catalogue).
  */
-export function typedEvent(envelope: EventEnvelope): TypedEnvelope | undefined;
 export function typedEvent(envelope: GoalEvent): TypedGoalEvent | undefined;
+export function typedEvent(envelope: EventEnvelope): TypedEnvelope | undefined;
 export function typedEvent(envelope: EventEnvelope): TypedEnvelope | undefined {
   // The one narrowing from stored data to the catalogue's types (see the note above).
   return isEventTypeName(envelope.type) ? (envelope as TypedEnvelope) : undefined;

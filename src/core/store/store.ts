@@ -2,6 +2,7 @@ import type { EventPayload, EventType } from '../events/catalogue.js';
 import type { EventEnvelope, GoalEvent } from '../events/envelope.js';
 import type { GateStoreReader, GateStoreWriter } from '../gates/records.js';
 import type { GoalLog } from '../goal/controller/goal-log.js';
+import type { ControllerRecord } from './controllers.js';
 import type {
   AcquireResult,
   CostEntry,
@@ -57,6 +58,8 @@ export interface StoreReader {
   readFeed(after: number, limit: number): Promise<FeedEvent[]>;
   /** The position of the last committed event in the feed (0 when there is none). */
   feedHead(): Promise<number>;
+  /** The goal's controller record (who drives it, with a heartbeat), if any: what `status` shows. */
+  controller(goalId: string): Promise<ControllerRecord | undefined>;
   costTotal(goalId: string): Promise<CostTotal>;
   /** Gate result cache and circuit breakers (docs/gates.md). */
   readonly gates: GateStoreReader;

@@ -8,7 +8,6 @@ import type { HumanDecision } from '../../core/proof/evidence.js';
 import { evidenceFromProof } from '../../core/proof/proof.js';
 import { parseProofText, type ProofDocument } from '../../core/proof/proof-schema.js';
 import type { Store } from '../../core/store/store.js';
-import type { GoalStatus } from '../../core/store/types.js';
 import { goalDir, readTextIfExists, writeJsonAtomically } from '../goal/goal-dir.js';
 import { changeStatus } from '../goal/status.js';
 import { writeProof } from '../proof/write-proof.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { OmkError } from '../../core/errors.js';
 import { parseProofText, type ProofDocument } from '../../core/proof/proof-schema.js';
 import type { Store } from '../../core/store/store.js';
-import type { Goal, GoalStatus } from '../../core/store/types.js';
+import type { Goal } from '../../core/store/types.js';
 import { verifyProof } from '../proof/verify-proof.js';
 
 /** Statuses whose proof.json, if any, may be rewritten at any moment by the running controller. */

@@ -10,6 +10,30 @@ type Db = Database.Database;
 const MAGIC = 'SQLite format 3\0';
 
 /**
+ * Opens an existing store database for reading only: no migration, no pragma that writes, nothing
+ * created (read commands never write, docs/store.md). Returns the connection and its schema version,
+ * which may be older than this omk's (readers then do without the newer tables).
+ */
+export function openDatabaseReadOnly(file: string): { db: Db; version: number } {
+  const headerVersion = inspectHeader(file);
+  if (headerVersion !== undefined && headerVersion > SCHEMA_VERSION) throw tooNew(file, headerVersion);
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new OmkError('io', `cannot open ${file} for reading: ${describe(error)}`, { cause: error });
+  }
+  try {
+    const version = readVersion(db, file);
+    if (version > SCHEMA_VERSION) throw tooNew(file, version);
+    return { db, version };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
  * Opens (creating if absent) and migrates the store database. Nothing is written to an
  * existing file until its schema version is known to be ours or older: a database from a
  * newer omk, or a file that is not SQLite at all, is refused untouched.

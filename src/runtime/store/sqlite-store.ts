@@ -11,9 +11,10 @@ import { catchUpLog, logNeedsCatchUp, type HealReport } from '../events/jsonl-mi
 import { eventsFile } from '../events/log-file.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_BUSY_POLICY, busyError, isBusyError, withBusyRetry, type BusyPolicy } from './busy.js';
-import { openDatabase } from './open-db.js';
+import { openDatabase, openDatabaseReadOnly } from './open-db.js';
+import type { ControllerRecord } from '../../core/store/controllers.js';
 import { gateStoreReader, gateStoreWriter, SqliteGateRecords } from './sqlite-gates.js';
-import { SqliteOps } from './sqlite-leases.js';
+import type { SqliteOps } from './sqlite-leases.js';
 import { SqliteReads } from './sqlite-reads.js';
 
 export interface OpenStoreOptions {
@@ -31,11 +32,20 @@ export interface OpenStoreOptions {
   healOnOpen?: boolean;
   /** @default DEFAULT_BUSY_POLICY */
   busy?: Partial<BusyPolicy>;
+  /**
+   * Open an existing database for reading only: nothing is migrated, healed or created, and
+   * `transaction` refuses. What read commands use (they never write). @default false
+   */
+  readOnly?: boolean;
 }
 
 /** Opens `.omk/omk.db`, migrating it forward; refuses a newer or foreign file untouched. */
 export async function openStore(options: OpenStoreOptions): Promise<SqliteStore> {
   const policy: BusyPolicy = { ...DEFAULT_BUSY_POLICY, ...options.busy };
+  if (options.readOnly) {
+    const { db, version } = openDatabaseReadOnly(options.dbFile);
+    return new SqliteStore(db, options, policy, version);
+  }
   const db = await openDatabase(options.dbFile, policy);
   const store = new SqliteStore(db, options, policy);
   if (options.healOnOpen ?? true) await store.healAll();
@@ -67,11 +77,12 @@ export class SqliteStore implements Store {
     private readonly db: Database.Database,
     private readonly options: OpenStoreOptions,
     private readonly policy: BusyPolicy,
+    schema?: number,
   ) {
     this.dbFile = options.dbFile;
     this.goalsDir = options.goalsDir;
     this.now = options.now ?? (() => new Date());
-    this.reads = new SqliteReads(db);
+    this.reads = new SqliteReads(db, schema);
     this.gateRecords = new SqliteGateRecords(db);
     this.gates = gateStoreReader((fn) => this.exclusive(() => fn(this.gateRecords)));
   }
@@ -119,9 +130,16 @@ export class SqliteStore implements Store {
   feedHead(): Promise<number> {
     return this.read((r) => r.feedHead());
   }
+  controller(goalId: string): Promise<ControllerRecord | undefined> {
+    return this.read((r) => r.controller(goalId));
+  }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.options.readOnly) return Promise.reject(new OmkError('internal', `the store ${this.dbFile} was opened read-only`));
     return this.exclusive(async () => {
+      // Loaded on the first write: the write path validates payloads against the event catalogue
+      // (zod), which read commands never need (docs/decisions/0001, start-up budget).
+      const { SqliteOps } = await import('./sqlite-leases.js');
       const ops = new SqliteOps(this.db, this.now);
       const tx = new Tx(ops, this.gateRecords, this.now, this.logs);
       await this.begin('a write transaction');
@@ -145,6 +163,11 @@ export class SqliteStore implements Store {
       if (ops.appended.length > 0) await this.publish(ops.appended);
       return result;
     });
+  }
+
+  /** SQLite's `data_version`: changes whenever another connection commits (a cheap "anything new?"). */
+  dataVersion(): number {
+    return Number(this.db.pragma('data_version', { simple: true }));
   }
 
   /** Brings one goal's events.jsonl up to date with the store (missing tail, torn last line). */
@@ -267,6 +290,7 @@ class Tx implements StoreTx {
   readEventsAfter = (goalId: string, afterSeq: number, limit?: number) => this.run((o) => o.readEventsAfter(goalId, afterSeq, limit));
   readFeed = (after: number, limit: number) => this.run((o) => o.readFeed(after, limit));
   feedHead = () => this.run((o) => o.feedHead());
+  controller = (goalId: string) => this.run((o) => o.controller(goalId));
   goalLog = (goalId: string): Promise<GoalLog> => {
     if (this.ended) return Promise.reject(new OmkError('internal', 'transaction handle used after the transaction ended'));
     return this.logs.current(goalId, logSource(this.ops));

@@ -32,6 +32,8 @@ export interface TaskFacts {
   /** Attempts stopped by pause, cancel, Ctrl-C or a crash; never counted against max_retries. */
   interrupted: number;
   failureReason?: string;
+  /** Why no agent can work on it now (`task.blocked`); cleared when an attempt starts or a round re-queues it. */
+  blocked?: string;
 }
 
 export interface GoalLog {
@@ -73,6 +75,19 @@ export interface GoalLog {
   /** `goal.cancelled`: terminal. */
   cancelled: { reason: string | undefined } | undefined;
   budget: BudgetFacts;
+  /** Gates started and not yet finished (`gate.started` without its `gate.finished`), by run id. */
+  gatesRunning: Map<string, { gate: string; treeSha: string; since: string }>;
+  /** `human.accepted` / `human.rejected`, oldest first. */
+  human: Array<{ kind: 'accepted' | 'rejected'; by: string; at: string; text: string }>;
+  /** Delivery as recorded: the last pull request opened, the merge, the failures. */
+  delivery: {
+    pr: EventPayload<'delivery.pr_opened'> | undefined;
+    merged: EventPayload<'delivery.merged'> | undefined;
+    refused: Array<EventPayload<'delivery.merge_refused'>>;
+    failed: Array<EventPayload<'delivery.failed'>>;
+  };
+  /** The approval policy's decisions on agents' tool calls, counted. */
+  approvals: { allowed: number; denied: number };
 }
 
 export interface ControlRequest {
@@ -121,6 +136,10 @@ export function emptyGoalLog(): GoalLog {
     paused: false,
     cancelled: undefined,
     budget: emptyBudgetFacts(),
+    gatesRunning: new Map(),
+    human: [],
+    delivery: { pr: undefined, merged: undefined, refused: [], failed: [] },
+    approvals: { allowed: 0, denied: 0 },
   };
 }
 
@@ -200,6 +219,7 @@ function applyTyped(log: GoalLog, e: TypedEnvelope): void {
       const t = task(log, p.task_id);
       t.started += 1;
       t.result = undefined;
+      t.blocked = undefined;
       t.running = { attempt: p.attempt, round: p.round, startSha: p.start_sha, worktree: p.worktree, branch: p.branch };
       break;
     }
@@ -260,7 +280,11 @@ function applyTyped(log: GoalLog, e: TypedEnvelope): void {
       const p = e.payload;
       log.rounds.push(p);
       log.round = p.round;
-      for (const id of p.requeued) task(log, id).result = undefined;
+      for (const id of p.requeued) {
+        const t = task(log, id);
+        t.result = undefined;
+        t.blocked = undefined;
+      }
       break;
     }
     case 'integration.merged':
@@ -295,6 +319,37 @@ function applyTyped(log: GoalLog, e: TypedEnvelope): void {
       log.cost.usd += p.usd;
       break;
     }
+    case 'task.blocked':
+      task(log, e.payload.task_id).blocked = e.payload.reason;
+      break;
+    case 'gate.started':
+      log.gatesRunning.set(e.payload.run_id, { gate: e.payload.gate, treeSha: e.payload.tree_sha, since: e.ts });
+      break;
+    case 'gate.finished':
+      log.gatesRunning.delete(e.payload.run_id);
+      break;
+    case 'human.accepted':
+      log.human.push({ kind: 'accepted', by: e.payload.by, at: e.payload.at, text: e.payload.summary });
+      break;
+    case 'human.rejected':
+      log.human.push({ kind: 'rejected', by: e.payload.by, at: e.payload.at, text: e.payload.reason });
+      break;
+    case 'delivery.pr_opened':
+      log.delivery.pr = e.payload;
+      break;
+    case 'delivery.merged':
+      log.delivery.merged = e.payload;
+      break;
+    case 'delivery.merge_refused':
+      log.delivery.refused.push(e.payload);
+      break;
+    case 'delivery.failed':
+      log.delivery.failed.push(e.payload);
+      break;
+    case 'approval.decided':
+      if (e.payload.decision === 'allow') log.approvals.allowed += 1;
+      else log.approvals.denied += 1;
+      break;
     default:
       break;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitStatusLine } from '../../../src/runtime/goal-watch/status-line.js';
+import { fitStatusLine } from '../../../src/core/format/fit-line.js';
 
 /** What a three-agent run's status line looks like: well past an 80-column terminal. */
 const LONG =

@@ -1,14 +1,15 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { ConfigSource, OmkConfig } from '../../../core/config/types.js';
-import { isOmkError } from '../../../core/errors.js';
-import type { EngineSpec } from '../../../engines/registry/index.js';
-import { resolveEngine, startEngineSession } from '../../../engines/registry/index.js';
-import { addUsage, costOf, zeroUsage, type AgentEvent, type AgentSession, type TokenUsage } from '../../../engines/session.js';
-import type { AgentTurnOutcome, AgentTurnRequest, EnginePort } from '../../../runtime/goal/index.js';
+import type { ConfigSource, OmkConfig } from '../core/config/types.js';
+import { isOmkError } from '../core/errors.js';
+import type { EngineSpec } from '../engines/registry/index.js';
+import { resolveEngine, startEngineSession } from '../engines/registry/index.js';
+import { addUsage, costOf, zeroUsage, type AgentEvent, type AgentSession, type TokenUsage } from '../engines/session.js';
+import type { AgentTurnOutcome, AgentTurnRequest, EnginePort } from '../runtime/goal/index.js';
+import { LiveActivityMapper } from './live-activity.js';
 
 /**
- * The goal driver's EnginePort over the engine registry: one session per turn, closed afterwards.
+ * The goal driver's EnginePort over the engine registry (runtime may not import engines; app assembles them): one session per turn, closed afterwards.
  * ACP and Wire sessions record their protocol transcript themselves (`transcriptFile`); for the
  * builtin engine, which has no protocol stream, omk writes the normalised agent events instead.
  */
@@ -43,11 +44,15 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
         // agent and a usage report reaches onUsage before the agent's next model call.
         let writes: Promise<void> = Promise.resolve();
         let writeError: Error | undefined;
+        const live = req.onLive ? new LiveActivityMapper(req.onLive) : undefined;
         for await (const event of turn) {
-          if (event.type === 'usage' && event.turn && req.onUsage) {
+          if (event.type === 'usage' && event.turn) {
             usage = addUsage(usage, event.turn);
-            req.onUsage({ input: usage.input, output: usage.output, cacheRead: usage.cacheRead, cacheWrite: usage.cacheWrite, exact: usage.exact, costUsd: costOf(usage, spec.pricing) });
+            const costUsd = costOf(usage, spec.pricing);
+            req.onUsage?.({ input: usage.input, output: usage.output, cacheRead: usage.cacheRead, cacheWrite: usage.cacheWrite, exact: usage.exact, costUsd });
+            live?.usage(usage, spec.pricing ? costUsd : null);
           }
+          live?.event(event);
           if (!recordsItself) {
             const record = `${JSON.stringify(event)}\n`;
             writes = writes.then(() => appendFile(req.transcriptFile, record)).catch((error: unknown) => void (writeError ??= error instanceof Error ? error : new Error(String(error))));
@@ -56,6 +61,7 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
           const line = activity(event);
           if (line) req.onActivity?.(line);
         }
+        live?.end();
         const result = await turn.result;
         await writes;
         if (writeError !== undefined) throw writeError;

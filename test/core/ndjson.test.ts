@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeNdjson, NdjsonDecoder } from '../../../src/engines/transport/ndjson.js';
+import { encodeNdjson, NdjsonDecoder } from '../../src/core/ndjson.js';
 
 describe('ndjson framing', () => {
   it('decodes lines split anywhere, CRLF and a last line without newline', () => {
