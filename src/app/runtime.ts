@@ -15,20 +15,21 @@ import type { AppContext } from './context.js';
 import { registryEnginePort, reviewerEnginePort } from './engine-port.js';
 import type { RepoPaths } from './repo.js';
 
-/** One live hub per process: every goal this process drives publishes its agents' activity through it. */
-let hub: Promise<LiveHub> | undefined;
+/** One live hub per repository per process: every goal this process drives there publishes its agents' activity through it. */
+const hubs = new Map<string, Promise<LiveHub>>();
 
-/** This process's live hub (started on first use; its socket lives until the process ends). */
+/** This process's live hub for the repository at `omkDir` (started on first use; its socket lives until the process ends). */
 export function liveHub(ctx: AppContext, omkDir: string): Promise<LiveHub> {
-  hub ??= LiveHub.start(omkDir, (message) => ctx.log.warn(message));
+  let hub = hubs.get(omkDir);
+  if (!hub) hubs.set(omkDir, (hub = LiveHub.start(omkDir, (message) => ctx.log.warn(message))));
   return hub;
 }
 
-/** Closes this process's live hub, if one was started (tests, a long-lived server shutting down). */
-export async function closeLiveHub(): Promise<void> {
-  const h = hub;
-  hub = undefined;
-  if (h) await (await h).close();
+/** Closes this process's live hubs (tests, a long-lived server shutting down). */
+export async function closeLiveHubs(): Promise<void> {
+  const all = [...hubs.values()];
+  hubs.clear();
+  for (const h of all) await (await h).close();
 }
 
 /**

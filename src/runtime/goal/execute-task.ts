@@ -1,5 +1,5 @@
 import { afterAttempt, type AttemptOutcome } from '../../core/goal/controller/next-step.js';
-import { attemptsInRound, foldGoalLog, type IntakeFacts } from '../../core/goal/controller/goal-log.js';
+import { attemptsInRound, type IntakeFacts } from '../../core/goal/controller/goal-log.js';
 import { executorPrompt } from '../../core/goal/controller/prompts.js';
 import { engineFeedback, gateFeedback, noChangesFeedback, outOfScope, scopeFeedback } from '../../core/goal/controller/feedback.js';
 import type { Task, TaskGraph } from '../../core/goal/task-graph/schema.js';
@@ -50,7 +50,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
   }
   const claim: LeaseClaim = { ...ref, owner: rt.owner, token: lease.lease.token };
   // Read under the lease: an attempt that finished since the caller looked counts (retries, feedback).
-  const log = foldGoalLog(await rt.store.readEvents(goalId));
+  const log = await rt.store.goalLog(goalId);
   // Numbered by attempts started, so an interrupted attempt's transcript and diff are never overwritten.
   const attempt = (log.tasks.get(taskId)?.started ?? 0) + 1;
   const round = log.round;

@@ -3,7 +3,7 @@ import { isResumable } from '../../core/goal/status.js';
 import { recordedTeamSpec, type TeamSpec } from '../../core/goal/team.js';
 import { singleStepAction, type SingleStep } from '../../core/goal/controller/single-step.js';
 import { decideNextStep } from '../../core/goal/controller/next-step.js';
-import { foldGoalLog } from '../../core/goal/controller/goal-log.js';
+import type { foldGoalLog } from '../../core/goal/controller/goal-log.js';
 import { ensureOmkExcluded } from '../config/git-exclude.js';
 import { scopeOf, type GoalRuntime } from './context.js';
 import { claimController, driveControlled, goalGraph, type ControlContext, type GoalRunResult } from './driver.js';
@@ -23,7 +23,7 @@ import path from 'node:path';
 export async function resumeGoal(rt: GoalRuntime, goalId: string, control: ControlContext, only?: SingleStep): Promise<GoalRunResult> {
   const goal = await rt.store.getGoal(goalId);
   if (!goal) throw new OmkError('not_found', `no goal ${goalId}`);
-  const before = foldGoalLog(await rt.store.readEvents(goalId));
+  const before = await rt.store.goalLog(goalId);
   if (goal.status === 'cancelled' || before.cancelled) {
     throw new OmkError('failed', `goal ${goalId} was cancelled (${before.cancelled?.reason ?? 'cancelled'}); cancel is terminal and a cancelled goal is never run again`, {
       hint: 'start a new goal with omk goal run "…"',
