@@ -5,7 +5,6 @@ import { goalView, type ControllerView, type GoalView } from '../../core/goal/vi
 import { isActive } from '../../core/goal/status.js';
 import type { StoreReader } from '../../core/store/store.js';
 import type { Goal } from '../../core/store/types.js';
-import { askWorkers } from '../../runtime/feed/live-client.js';
 import { isProcessAlive } from '../../runtime/process/pid-alive.js';
 import type { AppContext } from '../context.js';
 import { withRepoStore, type RepoPaths } from '../repo.js';
@@ -27,7 +26,7 @@ export function goalStatus(ctx: AppContext, ref: string): Promise<GoalView> {
 export async function viewOf(ctx: Pick<AppContext, 'now'>, store: StoreReader, paths: RepoPaths, goal: Goal): Promise<GoalView> {
   const log = await store.goalLog(goal.id);
   const running = [...log.tasks.values()].some((t) => t.running !== undefined);
-  const [controller, workers] = await Promise.all([controllerOf(store, goal.id, ctx.now()), running ? askWorkers(paths.omkDir, goal.id) : []]);
+  const [controller, workers] = await Promise.all([controllerOf(store, goal.id, ctx.now()), running ? (await import('../../runtime/feed/live-client.js')).askWorkers(paths.omkDir, goal.id) : []]);
   return goalView(log, { goalId: goal.id, status: goal.status, request: goal.prompt, goalDir: path.join(paths.goalsDir, goal.id), workers, controller });
 }
 
