@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommittedMessage, LiveMessage } from '../../src/core/feed/feed.js';
@@ -26,7 +26,9 @@ describe.skipIf(!BUILT)('the goal feed across processes (needs npm run build)', 
     });
     const dbFile = path.join(repo.root, '.omk', 'omk.db');
     const controller = spawnOmk(['goal', 'run', 'do the work', '--json'], repo.root, repo.env);
-    await until(() => existsSync(dbFile), 20_000);
+    // A goal directory exists once the controller's store is created and migrated.
+    const goalsDir = path.join(repo.root, '.omk', 'goals');
+    await until(() => existsSync(goalsDir) && readdirSync(goalsDir).length > 0, 20_000);
     const feed = await SqliteFeed.open({ dbFile, goalsDir: path.join(repo.root, '.omk', 'goals') });
     try {
       const seen: CommittedMessage[] = [];

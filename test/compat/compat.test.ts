@@ -101,4 +101,18 @@ describe.each(names)('compatibility fixture %s', (name) => {
     const events = await runOmk(['events', 'verify', goals[0]!, '--json'], { cwd: repo.root, env: repo.env });
     expect(events.status, events.stdout).toBe(0);
   });
+
+  it('a reader that opened the file before a writer migrated it sees the new tables afterwards', async () => {
+    const repo = install(name);
+    const files = { dbFile: path.join(repo.omk, 'omk.db'), goalsDir: path.join(repo.omk, 'goals') };
+    const reader = await openStore({ ...files, readOnly: true });
+    try {
+      const writer = await openStore(files);
+      await writer.close();
+      const feed = await reader.readFeed(0, 1_000_000);
+      expect(new Set(feed.map((e) => e.goal_id))).toEqual(new Set(goals));
+    } finally {
+      await reader.close();
+    }
+  });
 });

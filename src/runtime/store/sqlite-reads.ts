@@ -15,11 +15,24 @@ const CACHES = new WeakMap<Db, Map<string, Database.Statement<unknown[], unknown
 
 /** Synchronous reads over one connection; used inside and outside transactions. */
 export class SqliteReads {
+  #schema: number;
+
   /** @param schema the database's schema version: a read-only connection to an older file does without newer tables. */
   constructor(
     protected readonly db: Db,
-    readonly schema: number = SCHEMA_VERSION,
-  ) {}
+    schema: number = SCHEMA_VERSION,
+  ) {
+    this.#schema = schema;
+  }
+
+  /**
+   * The schema version, read again while it is older than ours: a reader may open the file while
+   * the first writer is still migrating it, and must see the new tables once that commits.
+   */
+  get schema(): number {
+    if (this.#schema < SCHEMA_VERSION) this.#schema = Number(this.db.pragma('user_version', { simple: true }));
+    return this.#schema;
+  }
 
   /** A prepared statement, compiled once per connection. */
   protected q<P extends unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
