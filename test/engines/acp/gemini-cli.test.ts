@@ -1,27 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { geminiCliLaunch, startAcpSession } from '../../../src/engines/acp/index.js';
 import type { AgentEvent, AgentSession, ApprovalOutcome, ApprovalRequest } from '../../../src/engines/session.js';
 import { startGeminiServer } from '../../fixtures/gemini-server/index.js';
 import type { GeminiServer } from '../../fixtures/gemini-server/index.js';
-import { collect, processAndGroupGone, recordingApprover, ROOT, SCENARIOS, tempDir, tempRepo } from './helpers.js';
-
-/** The real Gemini CLI, installed apart in tools/gemini-cli (see docs/engines.md); it runs on the system Node. */
-const GEMINI_JS = path.join(ROOT, 'tools', 'gemini-cli', 'node_modules', '@google', 'gemini-cli', 'bundle', 'gemini.js');
-const installed = existsSync(GEMINI_JS);
-
-/** A Gemini CLI home with telemetry off, so nothing but the scripted server is ever contacted. */
-export function geminiHome(): string {
-  const home = tempDir('omk-gemini-home-');
-  mkdirSync(path.join(home, '.gemini'));
-  writeFileSync(path.join(home, '.gemini', 'settings.json'), `${JSON.stringify({ privacy: { usageStatisticsEnabled: false } })}\n`);
-  return home;
-}
+import { GEMINI_JS, geminiCliInstalled, geminiHome } from '../../helpers/gemini-cli.js';
+import { collect, processAndGroupGone, recordingApprover, SCENARIOS, tempRepo } from './helpers.js';
 
 type Completed = Extract<AgentEvent, { type: 'tool_call_completed' }>;
 
-describe.skipIf(!installed)('ACP adapter against the real Gemini CLI (skipped when tools/gemini-cli is not installed)', () => {
+describe.skipIf(!geminiCliInstalled)('ACP adapter against the real Gemini CLI (skipped when tools/gemini-cli is not installed)', () => {
   let server: GeminiServer;
   beforeAll(async () => {
     server = await startGeminiServer({ scenario: { steps: [{ content: 'unused' }] } });
