@@ -6,6 +6,7 @@ import type { EngineSpec } from '../engines/registry/index.js';
 import { resolveEngine, startEngineSession } from '../engines/registry/index.js';
 import { addUsage, costOf, zeroUsage, type AgentEvent, type AgentSession, type TokenUsage } from '../engines/session.js';
 import type { AgentTurnOutcome, AgentTurnRequest, EnginePort } from '../runtime/goal/index.js';
+import { EventTranscript } from './event-transcript.js';
 import { LiveActivityMapper } from './live-activity.js';
 
 /**
@@ -45,6 +46,11 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
         let writes: Promise<void> = Promise.resolve();
         let writeError: Error | undefined;
         const live = req.onLive ? new LiveActivityMapper(req.onLive) : undefined;
+        const transcript = new EventTranscript();
+        const record = (lines: string): void => {
+          if (lines === '') return;
+          writes = writes.then(() => appendFile(req.transcriptFile, lines)).catch((error: unknown) => void (writeError ??= error instanceof Error ? error : new Error(String(error))));
+        };
         for await (const event of turn) {
           if (event.type === 'usage' && event.turn) {
             usage = addUsage(usage, event.turn);
@@ -53,15 +59,13 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
             live?.usage(usage, spec.pricing ? costUsd : null);
           }
           live?.event(event);
-          if (!recordsItself) {
-            const record = `${JSON.stringify(event)}\n`;
-            writes = writes.then(() => appendFile(req.transcriptFile, record)).catch((error: unknown) => void (writeError ??= error instanceof Error ? error : new Error(String(error))));
-          }
+          if (!recordsItself) record(transcript.lines(event));
           if (event.type === 'text_delta') text += event.text;
           const line = activity(event);
           if (line) req.onActivity?.(line);
         }
         live?.end();
+        if (!recordsItself) record(transcript.end());
         const result = await turn.result;
         await writes;
         if (writeError !== undefined) throw writeError;

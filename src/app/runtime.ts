@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import type { OmkConfig } from '../core/config/types.js';
+import { registerSecretValues } from '../core/redact.js';
+import { secretEnvValues } from '../core/secret-env.js';
 import { resolveEngine } from '../engines/registry/index.js';
 import { loadConfig } from '../runtime/config/load-config.js';
 import { LiveHub } from '../runtime/feed/live-hub.js';
@@ -41,6 +43,8 @@ export async function goalRuntime(ctx: AppContext, store: Store, paths: RepoPath
   const { config, sources } = await loadConfig({ paths: ctx.paths, env: ctx.env });
   // Before any agent, gate or transcript: the values of local files copied into worktrees are secrets.
   await registerIncludedSecrets(paths.repoRoot);
+  // …and so are the environment's credentials, which an agent's `env` or `echo $TOKEN` would print bare.
+  registerSecretValues(secretEnvValues(ctx.env));
   const gateSet = await loadGates({ repoRoot: paths.repoRoot, config, sources, env: ctx.env });
   const spec = resolveEngine(engine ?? config.defaults.engine, config, sources);
   const executor = registryEnginePort(spec, ctx.env);
