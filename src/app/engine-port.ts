@@ -6,6 +6,7 @@ import type { EngineSpec } from '../engines/registry/index.js';
 import { resolveEngine, startEngineSession } from '../engines/registry/index.js';
 import { addUsage, costOf, zeroUsage, type AgentEvent, type AgentSession, type TokenUsage } from '../engines/session.js';
 import type { AgentTurnOutcome, AgentTurnRequest, EnginePort } from '../runtime/goal/index.js';
+import type { Containment } from '../runtime/containment/plan.js';
 import { EventTranscript } from './event-transcript.js';
 import { LiveActivityMapper } from './live-activity.js';
 
@@ -14,15 +15,18 @@ import { LiveActivityMapper } from './live-activity.js';
  * ACP and Wire sessions record their protocol transcript themselves (`transcriptFile`); for the
  * builtin engine, which has no protocol stream, omk writes the normalised agent events instead.
  */
-export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string, string | undefined>>): EnginePort {
+export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string, string | undefined>>, containment?: Containment): EnginePort {
   return {
     name: spec.name,
     async runTurn(req: AgentTurnRequest): Promise<AgentTurnOutcome> {
       await mkdir(path.dirname(req.transcriptFile), { recursive: true });
       const recordsItself = spec.protocol === 'acp' || spec.protocol === 'wire';
       let session: AgentSession;
+      // Read-only everywhere but the executor's worktree (and the agent's own state): docs/security.md.
+      const contained = await containment?.enter?.(req.cwd, req.role === 'executor', spec.env);
       try {
         session = await startEngineSession(spec, {
+          ...(contained ? { wrap: contained.wrap } : {}),
           cwd: req.cwd,
           env,
           approve: (request, signal) => req.approve(request, signal),
@@ -33,6 +37,7 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
         });
       } catch (error) {
         if (!isOmkError(error) || error.code === 'interrupted') throw error;
+        await contained?.leave();
         const kind = error.code === 'config_invalid' ? 'credentials' : error.code === 'binary_missing' ? 'other' : 'service';
         return { started: false, kind, detail: error.message };
       }
@@ -80,6 +85,7 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
         };
       } finally {
         await session.close();
+        await contained?.leave();
       }
     },
   };
@@ -103,9 +109,10 @@ export function reviewerEnginePort(
   config: Pick<OmkConfig, 'defaults' | 'engines'>,
   sources: ReadonlyMap<string, ConfigSource> | undefined,
   env: Readonly<Record<string, string | undefined>>,
+  containment?: Containment,
 ): EnginePort | undefined {
   const name = config.defaults.reviewer_engine;
   if (name === undefined || name === executor.name) return executor;
   if (name === NO_REVIEWER_ENGINE) return undefined;
-  return registryEnginePort(resolveEngine(name, config, sources), env);
+  return registryEnginePort(resolveEngine(name, config, sources), env, containment);
 }

@@ -5,6 +5,7 @@ import type { OmkConfig } from '../core/config/types.js';
 import { registerSecretValues } from '../core/redact.js';
 import { secretEnvValues } from '../core/secret-env.js';
 import { resolveEngine } from '../engines/registry/index.js';
+import { resolveContainment } from '../runtime/containment/plan.js';
 import { loadConfig } from '../runtime/config/load-config.js';
 import { LiveHub } from '../runtime/feed/live-hub.js';
 import { loadGates } from '../runtime/gates/load-gates.js';
@@ -47,18 +48,21 @@ export async function goalRuntime(ctx: AppContext, store: Store, paths: RepoPath
   registerSecretValues(secretEnvValues(ctx.env));
   const gateSet = await loadGates({ repoRoot: paths.repoRoot, config, sources, env: ctx.env });
   const spec = resolveEngine(engine ?? config.defaults.engine, config, sources);
-  const executor = registryEnginePort(spec, ctx.env);
+  const homeDir = ctx.env.HOME ?? homedir();
+  const containment = await resolveContainment({ mode: config.containment.mode, writable: config.containment.writable ?? [], env: ctx.env, homeDir });
+  const executor = registryEnginePort(spec, ctx.env, containment);
   const rt: GoalRuntime = {
     store,
     repoRoot: paths.repoRoot,
     goalsDir: paths.goalsDir,
     worktreesRoot: config.worktrees.root ? path.resolve(paths.repoRoot, config.worktrees.root) : path.join(paths.repoRoot, '.omk', 'worktrees'),
     env: ctx.env,
-    homeDir: ctx.env.HOME ?? homedir(),
+    homeDir,
+    containment,
     config,
     gates: gateSet.active,
     engine: executor,
-    reviewer: reviewerEnginePort(executor, config, sources, ctx.env),
+    reviewer: reviewerEnginePort(executor, config, sources, ctx.env, containment),
     now: ctx.now,
     randomHex: () => randomBytes(2).toString('hex'),
     signal: ctx.signal,

@@ -60,7 +60,7 @@ export function redactSecrets(text: string): string {
   });
 }
 
-/** An assigned value that looks generated (letters and digits, 12+ characters), not code such as `process.env.TOKEN`. */
+/** An assigned value that looks generated (letters and digits, 12+ characters), not code such as `config.env.TOKEN`. */
 const LEARNABLE = /^(?=.*[0-9])(?=.*[A-Za-z])[A-Za-z0-9_+/=-]{12,}$/;
 
 /** Redacts every string inside a JSON-like value, returning a new value. */

@@ -67,6 +67,11 @@ export async function runGoal(rt: GoalRuntime, given: RunGoalRequest, control?: 
   await ensureOmkExcluded(rt.repoRoot, rt.env);
   await rt.store.transaction((tx) => tx.expireLeases());
   const scope = await createGoal(rt, req);
+  if (rt.containment) {
+    const { active, mode, detail } = rt.containment;
+    await rt.store.transaction((tx) => tx.appendEvent(scope.goalId, 'goal.containment_chosen', { active, mode, detail }));
+    if (active !== 'bwrap') rt.progress(`containment: ${detail}`);
+  }
   rt.progress(`goal ${scope.goalId}: ${JSON.stringify(req.request)}`);
   if (!control) return drive(scope, req);
   await claimController(scope, control);
