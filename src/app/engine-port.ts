@@ -6,6 +6,8 @@ import type { EngineSpec } from '../engines/registry/index.js';
 import { resolveEngine, startEngineSession } from '../engines/registry/index.js';
 import { addUsage, costOf, zeroUsage, type AgentEvent, type AgentSession, type TokenUsage } from '../engines/session.js';
 import type { AgentTurnOutcome, AgentTurnRequest, EnginePort } from '../runtime/goal/index.js';
+import type { Containment } from '../runtime/containment/plan.js';
+import { EventTranscript } from './event-transcript.js';
 import { LiveActivityMapper } from './live-activity.js';
 
 /**
@@ -13,15 +15,18 @@ import { LiveActivityMapper } from './live-activity.js';
  * ACP and Wire sessions record their protocol transcript themselves (`transcriptFile`); for the
  * builtin engine, which has no protocol stream, omk writes the normalised agent events instead.
  */
-export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string, string | undefined>>): EnginePort {
+export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string, string | undefined>>, containment?: Containment): EnginePort {
   return {
     name: spec.name,
     async runTurn(req: AgentTurnRequest): Promise<AgentTurnOutcome> {
       await mkdir(path.dirname(req.transcriptFile), { recursive: true });
       const recordsItself = spec.protocol === 'acp' || spec.protocol === 'wire';
       let session: AgentSession;
+      // Read-only everywhere but the executor's worktree (and the agent's own state): docs/security.md.
+      const contained = await containment?.enter?.(req.cwd, req.role === 'executor', spec.env);
       try {
         session = await startEngineSession(spec, {
+          ...(contained ? { wrap: contained.wrap } : {}),
           cwd: req.cwd,
           env,
           approve: (request, signal) => req.approve(request, signal),
@@ -32,6 +37,7 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
         });
       } catch (error) {
         if (!isOmkError(error) || error.code === 'interrupted') throw error;
+        await contained?.leave();
         const kind = error.code === 'config_invalid' ? 'credentials' : error.code === 'binary_missing' ? 'other' : 'service';
         return { started: false, kind, detail: error.message };
       }
@@ -45,6 +51,11 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
         let writes: Promise<void> = Promise.resolve();
         let writeError: Error | undefined;
         const live = req.onLive ? new LiveActivityMapper(req.onLive) : undefined;
+        const transcript = new EventTranscript();
+        const record = (lines: string): void => {
+          if (lines === '') return;
+          writes = writes.then(() => appendFile(req.transcriptFile, lines)).catch((error: unknown) => void (writeError ??= error instanceof Error ? error : new Error(String(error))));
+        };
         for await (const event of turn) {
           if (event.type === 'usage' && event.turn) {
             usage = addUsage(usage, event.turn);
@@ -53,15 +64,13 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
             live?.usage(usage, spec.pricing ? costUsd : null);
           }
           live?.event(event);
-          if (!recordsItself) {
-            const record = `${JSON.stringify(event)}\n`;
-            writes = writes.then(() => appendFile(req.transcriptFile, record)).catch((error: unknown) => void (writeError ??= error instanceof Error ? error : new Error(String(error))));
-          }
+          if (!recordsItself) record(transcript.lines(event));
           if (event.type === 'text_delta') text += event.text;
           const line = activity(event);
           if (line) req.onActivity?.(line);
         }
         live?.end();
+        if (!recordsItself) record(transcript.end());
         const result = await turn.result;
         await writes;
         if (writeError !== undefined) throw writeError;
@@ -76,6 +85,7 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
         };
       } finally {
         await session.close();
+        await contained?.leave();
       }
     },
   };
@@ -99,9 +109,10 @@ export function reviewerEnginePort(
   config: Pick<OmkConfig, 'defaults' | 'engines'>,
   sources: ReadonlyMap<string, ConfigSource> | undefined,
   env: Readonly<Record<string, string | undefined>>,
+  containment?: Containment,
 ): EnginePort | undefined {
   const name = config.defaults.reviewer_engine;
   if (name === undefined || name === executor.name) return executor;
   if (name === NO_REVIEWER_ENGINE) return undefined;
-  return registryEnginePort(resolveEngine(name, config, sources), env);
+  return registryEnginePort(resolveEngine(name, config, sources), env, containment);
 }

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import type { OmkConfig } from '../core/config/types.js';
+import { registerSecretValues } from '../core/redact.js';
+import { secretEnvValues } from '../core/secret-env.js';
 import { resolveEngine } from '../engines/registry/index.js';
+import { resolveContainment } from '../runtime/containment/plan.js';
 import { loadConfig } from '../runtime/config/load-config.js';
 import { LiveHub } from '../runtime/feed/live-hub.js';
 import { loadGates } from '../runtime/gates/load-gates.js';
@@ -41,20 +44,25 @@ export async function goalRuntime(ctx: AppContext, store: Store, paths: RepoPath
   const { config, sources } = await loadConfig({ paths: ctx.paths, env: ctx.env });
   // Before any agent, gate or transcript: the values of local files copied into worktrees are secrets.
   await registerIncludedSecrets(paths.repoRoot);
+  // …and so are the environment's credentials, which an agent's `env` or `echo $TOKEN` would print bare.
+  registerSecretValues(secretEnvValues(ctx.env));
   const gateSet = await loadGates({ repoRoot: paths.repoRoot, config, sources, env: ctx.env });
   const spec = resolveEngine(engine ?? config.defaults.engine, config, sources);
-  const executor = registryEnginePort(spec, ctx.env);
+  const homeDir = ctx.env.HOME ?? homedir();
+  const containment = await resolveContainment({ mode: config.containment.mode, writable: config.containment.writable ?? [], env: ctx.env, homeDir });
+  const executor = registryEnginePort(spec, ctx.env, containment);
   const rt: GoalRuntime = {
     store,
     repoRoot: paths.repoRoot,
     goalsDir: paths.goalsDir,
     worktreesRoot: config.worktrees.root ? path.resolve(paths.repoRoot, config.worktrees.root) : path.join(paths.repoRoot, '.omk', 'worktrees'),
     env: ctx.env,
-    homeDir: ctx.env.HOME ?? homedir(),
+    homeDir,
+    containment,
     config,
     gates: gateSet.active,
     engine: executor,
-    reviewer: reviewerEnginePort(executor, config, sources, ctx.env),
+    reviewer: reviewerEnginePort(executor, config, sources, ctx.env, containment),
     now: ctx.now,
     randomHex: () => randomBytes(2).toString('hex'),
     signal: ctx.signal,

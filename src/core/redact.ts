@@ -23,7 +23,7 @@ const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]+:)([^\s/?#@]+)@/gi;
 
 /** Assignments such as `API_KEY=…` or `"token": "…"`; the name stays, the value goes. */
 const ASSIGNMENT =
-  /\b([A-Za-z0-9_]*(?:API_KEY|APIKEY|SECRET|TOKEN|PASSWORD|PASSWD)[A-Za-z0-9_]*)(["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi;
+  /\b([A-Za-z0-9_]*(?:API_KEY|APIKEY|ACCESS_KEY|PRIVATE_KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL)[A-Za-z0-9_]*)(["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi;
 
 export const REDACTED = '[REDACTED]';
 
@@ -53,8 +53,15 @@ export function redactSecrets(text: string): string {
     );
   }
   out = out.replace(URL_PASSWORD, (_m, head: string) => `${head}${REDACTED}@`);
-  return out.replace(ASSIGNMENT, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`);
+  return out.replace(ASSIGNMENT, (_m, name: string, sep: string, value: string) => {
+    // The value alone may come back later (a model repeating "the key is …"): remember it.
+    if (LEARNABLE.test(value)) knownValues.add(value);
+    return `${name}${sep}${REDACTED}`;
+  });
 }
+
+/** An assigned value that looks generated (letters and digits, 12+ characters), not code such as `config.env.TOKEN`. */
+const LEARNABLE = /^(?=.*[0-9])(?=.*[A-Za-z])[A-Za-z0-9_+/=-]{12,}$/;
 
 /** Redacts every string inside a JSON-like value, returning a new value. */
 export function redactDeep<T>(value: T): T {

@@ -110,6 +110,14 @@ describe('omk config validate', () => {
     expect(parsed.problems[0]).toMatchObject({ file: userFile, key: 'defaults.max_agents', expected: 'an integer from 1 to 64', found: '"four"' });
   });
 
+  it('an empty gate command is an error naming the file and key (not silently replaced by a detected gate)', async () => {
+    await write(projectFile, '[gates.test]\ncommand = "  "\n');
+    const { status, stdout } = await omk(repo, 'config', 'validate');
+    expect(status).toBe(2);
+    expect(stdout).toContain(`${projectFile}: gates.test.command: expected a shell command`);
+    expect(stdout).toContain('found "  "');
+  });
+
   it('checks OMK_ variables and names them', async () => {
     env.OMK_LOG__LEVEL = 'loud';
     const { status, stdout } = await omk(repo, 'config', 'validate');

@@ -66,3 +66,13 @@ describe('redactDeep', () => {
     expect(out).toEqual({ at: '2024-05-06T07:08:09.010Z', note: `Bearer ${REDACTED}` });
   });
 });
+
+describe('values learned from assignments', () => {
+  it('a value redacted as `api_key: …` is redacted later when it comes back bare; code-like values are not learned', () => {
+    const value = 'Zq81LmN0pXw4Rt7y';
+    expect(redactSecrets(`api_key: ${value}`)).toBe(`api_key: ${REDACTED}`);
+    expect(redactSecrets(`the key was ${value}.`)).toBe(`the key was ${REDACTED}.`);
+    expect(redactSecrets('TOKEN=process.env.TOKEN')).toBe(`TOKEN=${REDACTED}`);
+    expect(redactSecrets('read process.env.TOKEN here')).toBe('read process.env.TOKEN here');
+  });
+});

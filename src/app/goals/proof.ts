@@ -13,11 +13,23 @@ export function readGoalProof(ctx: AppContext, ref: string, format: 'md' | 'json
   return withRepoStore(ctx, 'read', async (store, paths) => {
     const goal = await store.resolveGoal(ref);
     const file = path.join(paths.goalsDir, goal.id, format === 'json' ? 'proof.json' : 'proof.md');
+    let text: string;
     try {
-      return { goal_id: goal.id, text: await readFile(file, 'utf8'), path: file };
+      text = await readFile(file, 'utf8');
     } catch {
       throw new OmkError('not_found', `goal ${goal.id} has no proof yet (status ${goal.status})`, { hint: `omk goal status ${goal.id}` });
     }
+    // Never print a damaged proof as if it were one; the file is left as it is (a read command writes nothing).
+    if (format === 'json') {
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        throw new OmkError('store_corrupt', `${file} is not valid JSON (${(error as Error).message})`, {
+          hint: `the file was changed after omk wrote it: \`omk goal proof ${goal.id} --verify\` reports what differs; restore it from a backup, or re-derive it with \`omk goal accept|reject\``,
+        });
+      }
+    }
+    return { goal_id: goal.id, text, path: file };
   });
 }
 

@@ -1,6 +1,7 @@
 import { basename, FIND_FILTERS } from './invocations.js';
 import type { Invocation } from './invocations.js';
 import type { Word } from './shell-lexer.js';
+import { toolEffects } from './tool-effects.js';
 
 /**
  * What an invocation writes or deletes, read off its arguments. Only programs whose arguments name
@@ -232,6 +233,7 @@ export function effectsOf(inv: Invocation): Effect[] {
     default:
       break;
   }
+  effects.push(...toolEffects(inv));
   return effects;
 }
 

@@ -17,7 +17,7 @@ const GLOBAL_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--na
 const MUTATING = new Set([
   'add', 'am', 'apply', 'branch', 'checkout', 'cherry-pick', 'clean', 'clone', 'commit', 'config', 'fetch', 'filter-branch',
   'filter-repo', 'gc', 'init', 'merge', 'mv', 'notes', 'prune', 'pull', 'push', 'rebase', 'replace', 'reset', 'restore',
-  'revert', 'rm', 'stash', 'submodule', 'switch', 'tag', 'update-ref', 'worktree',
+  'revert', 'rm', 'stash', 'submodule', 'switch', 'symbolic-ref', 'tag', 'update-ref', 'worktree',
 ]);
 
 interface GitCall {
@@ -190,6 +190,14 @@ export function checkGit(
     if (sub === 'branch' && (flags.some((f) => ['--force', '--delete', '--move', '--copy'].includes(f)) || /[fdDmMC]/.test(short))) {
       const hit = ops.find((w) => protectedNames.has(refName(w.text)));
       if (hit) return rewrite(`would move or delete ${hit.text}`);
+    }
+    // A linked worktree shares refs/stash with the main checkout: dropping entries loses the user's stashes.
+    if (sub === 'stash' && ['clear', 'drop', 'pop'].includes(ops[0]?.text ?? '')) {
+      return deny(HARD_DENY.writeOutside, `\`git stash ${ops[0]!.text}\` would remove entries from the stash every worktree of the repository shares, the user's included.`);
+    }
+    // Pointing HEAD at another branch makes the next reset or commit move that branch instead of the task's.
+    if (sub === 'symbolic-ref' && (ops.length >= 2 || flags.some((f) => f === '-d' || f === '--delete'))) {
+      return rewrite('would point HEAD at another branch, so a later reset or commit moves it');
     }
     if (sub === 'update-ref') {
       const hit = ops.find((w) => protectedNames.has(refName(w.text)) && w.text.startsWith('refs/heads/'));

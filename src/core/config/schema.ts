@@ -4,6 +4,7 @@
  */
 import {
   APPROVAL_MODES,
+  CONTAINMENT_MODES,
   CONFIG_LOG_LEVELS,
   ENGINE_PROTOCOLS,
   MERGE_POLICIES,
@@ -118,6 +119,7 @@ export const CONFIG_SCHEMA: FieldSpec = table({
   engines: { kind: 'named', of: ENGINE_SPEC },
   gates: { kind: 'named', of: GATE_SPEC },
   worktrees: table({ root: str(), setup: str(), setup_timeout: { kind: 'duration' } }),
+  containment: table({ mode: str(CONTAINMENT_MODES), writable: { kind: 'string-array' } }),
   dashboard: table({ port: { kind: 'integer', min: 1, max: 65535 } }),
   log: table({ level: str(CONFIG_LOG_LEVELS) }),
 });

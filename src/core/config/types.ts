@@ -127,6 +127,18 @@ export interface GoalConfig {
   no_progress: NoProgressConfig;
 }
 
+/** `auto`: bubblewrap when it works here, else the approval policy alone (said in doctor and an event); `bwrap`: required; `off`. */
+export const CONTAINMENT_MODES = ['auto', 'bwrap', 'off'] as const;
+export type ContainmentMode = (typeof CONTAINMENT_MODES)[number];
+
+/** `[containment]`: agents run with the filesystem read-only outside their worktree (docs/security.md). */
+export interface ContainmentConfig {
+  /** @default "auto" */
+  mode: ContainmentMode;
+  /** More paths agents may write (an agent's own state directory, a cache); `~` is the home. @default [] */
+  writable?: string[];
+}
+
 /** `[worktrees]`: where task worktrees go and how a new one is made ready (docs/git-and-worktrees.md). */
 export interface WorktreesConfig {
   /** Relative to the repository root, or absolute. @default ".omk/worktrees" */
@@ -161,6 +173,7 @@ export interface OmkConfig {
   engines: Record<string, EngineConfig>;
   gates: Record<string, GateConfig>;
   worktrees: WorktreesConfig;
+  containment: ContainmentConfig;
   dashboard: { port: number };
   log: { level: ConfigLogLevel };
 }

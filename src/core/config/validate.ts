@@ -143,6 +143,9 @@ export function validateMerged(values: ConfigTree, sources: ReadonlyMap<string, 
   for (const [name, gate] of Object.entries(gates)) {
     if (isTable(gate) && gate.command === undefined) {
       report(['gates', name, 'command'], 'a shell command, e.g. "npm test"', MISSING);
+    } else if (isTable(gate) && typeof gate.command === 'string' && gate.command.trim() === '') {
+      // An empty command would silently be replaced by a detected one; say so instead.
+      report(['gates', name, 'command'], 'a shell command, e.g. "npm test" (to turn a detected gate off, remove the table and pass --gates)', JSON.stringify(gate.command));
     }
   }
 

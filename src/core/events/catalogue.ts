@@ -13,6 +13,8 @@ const intent = z.enum(['trivial', 'small', 'medium', 'large']);
 export const EVENT_CATALOGUE = {
   // Goal lifecycle (durable, per goal).
   'goal.created': z.object({ goal_id: z.string().min(1), prompt: z.string(), parent_id: z.string().optional() }),
+  /** Which protection keeps this goal's agents in their worktrees: bubblewrap, or the approval policy alone (and why). */
+  'goal.containment_chosen': z.object({ active: z.enum(['bwrap', 'policy-only']), mode: z.string(), detail: z.string() }),
   'goal.status_changed': z.object({ from: z.string(), to: z.string(), reason: z.string().optional() }),
   'goal.cancelled': z.object({ reason: z.string().optional() }),
   'goal.failed': z.object({ reason: z.string() }),

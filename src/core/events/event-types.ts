@@ -8,6 +8,7 @@ import type { EventEnvelope, GoalEvent } from './envelope.js';
  */
 export const EVENT_TYPES = [
   'goal.created',
+  'goal.containment_chosen',
   'goal.status_changed',
   'goal.cancelled',
   'goal.failed',

@@ -4,6 +4,7 @@ import { allowlistEnv } from '../../runtime/process/index.js';
 import type { AgentSession, McpServerSpec } from '../session.js';
 import { ProcessTransport } from '../transport/process-transport.js';
 import { RecordingTransport } from '../transport/recording-transport.js';
+import { acpStreamedText } from '../transport/streamed-text.js';
 import type { Transport, TransportCloseInfo } from '../transport/transport.js';
 import { AcpSession } from './acp-session.js';
 import { num, obj, str } from '../loose.js';
@@ -30,6 +31,7 @@ export async function startAcpSession(options: AcpSessionOptions): Promise<Agent
     transport = new RecordingTransport(transport, {
       file: options.transcriptFile,
       meta: { engine: options.engine, protocol: 'acp', command: commandLine, cwd: options.cwd },
+      streamedText: acpStreamedText,
     });
   }
   const session = new AcpSession(transport, options);

@@ -1,3 +1,4 @@
+import type { ProcessWrap } from '../../core/containment/bwrap.js';
 import { OmkError } from '../../core/errors.js';
 import type { AgentSessionOptions } from '../session.js';
 
@@ -27,6 +28,8 @@ export interface BashToolOptions {
   timeoutMs?: number;
   /** Extra variable names (or `PREFIX*`) passed from `env` to commands, on top of the base allowlist. @default [] */
   envNames?: string[];
+  /** Runs each command through a launcher (containment). */
+  wrap?: ProcessWrap;
 }
 
 /** Options of the builtin (OpenAI-compatible Chat Completions) engine. */
@@ -89,6 +92,7 @@ export interface ResolvedOptions {
   thinking: boolean | undefined;
   bashTimeoutMs: number;
   bashEnvNames: string[];
+  bashWrap?: ProcessWrap;
   fetch: typeof fetch;
 }
 
@@ -126,6 +130,7 @@ export function resolveOptions(options: BuiltinSessionOptions): ResolvedOptions 
     thinking: options.thinking,
     bashTimeoutMs: positive(options.bash?.timeoutMs, 120_000),
     bashEnvNames: options.bash?.envNames ?? [],
+    ...(options.bash?.wrap ? { bashWrap: options.bash.wrap } : {}),
     fetch: options.fetch ?? globalThis.fetch,
   };
 }

@@ -116,6 +116,7 @@ class BuiltinSession implements AgentSession {
         confinement: this.confinement,
         signal: controller.signal,
         bashEnv: this.bashEnv,
+        ...(this.resolved.bashWrap ? { bashWrap: this.resolved.bashWrap } : {}),
         bashTimeoutMs: this.resolved.bashTimeoutMs,
       },
       approve: this.options.approve,

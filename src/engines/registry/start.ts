@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ApprovalMode } from '../../core/config/types.js';
+import type { ProcessWrap } from '../../core/containment/bwrap.js';
 import { OmkError } from '../../core/errors.js';
 import type { AcpSessionOptions } from '../acp/index.js';
 import type { BuiltinSessionOptions } from '../builtin/index.js';
@@ -38,6 +39,8 @@ export interface StartEngineOptions {
   onStderr?: (chunk: string) => void;
   /** builtin only: the `fetch` to use. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Runs the agent (ACP, Wire) or the builtin engine's shell commands through a launcher: containment (docs/security.md). */
+  wrap?: ProcessWrap;
 }
 
 /**
@@ -62,7 +65,7 @@ export async function startEngineSession(spec: EngineSpec, options: StartEngineO
       model: spec.model ?? '',
       env: options.env,
       readOnly: options.readOnly ?? options.mode === 'plan',
-      bash: { envNames: spec.passEnv },
+      bash: { envNames: spec.passEnv, ...(options.wrap ? { wrap: options.wrap } : {}) },
       ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}),
       ...(spec.apiKeyEnv ? { apiKeyEnv: spec.apiKeyEnv } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -95,13 +98,20 @@ export async function startEngineSession(spec: EngineSpec, options: StartEngineO
       sessionId,
       args: [...prefix, ...defaultWireArgs({ cwd: options.cwd, sessionId, ...(spec.model ? { model: spec.model } : {}), ...(options.mcpServers ? { mcpServers: options.mcpServers } : {}) })],
     };
-    return startWireSession(wire);
+    return startWireSession(wrapped(wire, options.wrap));
   }
   const { kimiCodeUsageReader, startAcpSession } = await import('../acp/index.js');
   const acp: AcpSessionOptions = { ...common, ...launch, args: spec.args, serveFs: spec.serveFs };
   const kimiHome = kimiCodeHome(spec, options.env);
   if (kimiHome) acp.usageReader = kimiCodeUsageReader(kimiHome);
-  return startAcpSession(acp);
+  return startAcpSession(wrapped(acp, options.wrap));
+}
+
+/** The session's command line run through `wrap`, when there is one. */
+function wrapped<T extends { command?: string; args?: string[] }>(launch: T, wrap: ProcessWrap | undefined): T {
+  if (!wrap || launch.command === undefined) return launch;
+  const w = wrap(launch.command, launch.args ?? []);
+  return { ...launch, command: w.command, args: w.args };
 }
 
 /** The binary's path, or `binary_missing` naming the engine, the command and the fix. */

@@ -5,6 +5,7 @@ import { allowlistEnv } from '../../runtime/process/index.js';
 import type { StartSession } from '../session.js';
 import { ProcessTransport } from '../transport/process-transport.js';
 import { RecordingTransport } from '../transport/recording-transport.js';
+import { wireStreamedText } from '../transport/streamed-text.js';
 import type { Transport } from '../transport/transport.js';
 import { WIRE_ERROR } from './errors.js';
 import { obj, str } from '../loose.js';
@@ -48,6 +49,7 @@ export async function startWireSession(options: WireSessionOptions): Promise<Wir
     transport = new RecordingTransport(transport, {
       file: options.transcriptFile,
       meta: { engine: options.engine, protocol: 'wire', command: commandLine, cwd: options.cwd, sessionId },
+      streamedText: wireStreamedText,
     });
   }
   const session = new WireSessionImpl(transport, options, sessionId);

@@ -162,7 +162,11 @@ function validateContext(ctx: ApprovalContext): void {
   }
 }
 
-type Target = { lexical: string; mode: 'write' | 'delete' | 'read' };
+/** `follow`: a delete that goes through a link at the path itself (`rm -rf link/`, `find link/ -delete`). */
+type Target = { lexical: string; mode: 'write' | 'delete' | 'read'; follow?: boolean };
+
+/** A trailing `/` or `/.` makes rm and find act on what a symlink points to, not on the link. */
+const followsLink = (word: string | undefined): boolean => word !== undefined && /\/\.?$/.test(word) && word !== '/';
 
 /** Follows each path on disk: a write that lands outside the worktree, or any access to a secret, is denied. */
 async function diskCheck(evaluation: Evaluation, ctx: ApprovalContext, real: { session: string; home: string }): Promise<ApprovalDecision | undefined> {
@@ -171,13 +175,13 @@ async function diskCheck(evaluation: Evaluation, ctx: ApprovalContext, real: { s
   const pathMode = kind === 'edit' || kind === 'move' ? 'write' : kind === 'delete' ? 'delete' : 'read';
   for (const p of evaluation.paths) targets.push({ lexical: p, mode: pathMode });
   if (evaluation.inspection) {
-    for (const e of evaluation.inspection.targets.effects) for (const p of e.paths ?? []) targets.push({ lexical: p, mode: e.effect.kind });
+    for (const e of evaluation.inspection.targets.effects) for (const p of e.paths ?? []) targets.push({ lexical: p, mode: e.effect.kind, follow: followsLink(e.effect.word?.text) });
     for (const p of argumentPaths(evaluation.inspection, ctx)) targets.push({ lexical: p, mode: 'read' });
   }
   for (const target of targets) {
     let resolved: string;
     try {
-      resolved = target.mode === 'delete' ? await resolveRealParent(target.lexical) : await resolveReal(target.lexical);
+      resolved = target.mode === 'delete' && target.follow !== true ? await resolveRealParent(target.lexical) : await resolveReal(target.lexical);
     } catch (error) {
       if (target.mode === 'read') continue;
       return { decision: 'deny', rule: INTERNAL_RULE.unresolvable, reason: `${target.lexical} could not be resolved on disk (${describeError(error)}).` };

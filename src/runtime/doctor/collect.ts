@@ -7,7 +7,7 @@ import { checkStore } from './store-checks.js';
 import { inspectConfig } from '../config/load-config.js';
 import { checkEngine, checkKeyVariables, engineProbes } from './engine-checks.js';
 import { checkWritableDir } from './state-checks.js';
-import { checkGit, checkNode, checkSqlite } from './system-checks.js';
+import { checkContainment, checkGit, checkNode, checkSqlite } from './system-checks.js';
 
 export interface DoctorInputs {
   env: Readonly<Record<string, string | undefined>>;
@@ -22,9 +22,10 @@ export async function collectDoctorChecks({ env, paths, versionTimeoutMs }: Doct
   // Configured engines are probed too; an invalid config is reported by checkConfig, and then only presets are probed.
   const inspection = await inspectConfig({ paths, env }).catch(() => undefined);
   const configured = inspection && inspection.problems.length === 0 ? inspection.values.engines : {};
-  const [git, sqlite, config, store, ...engines] = await Promise.all([
+  const [git, sqlite, containment, config, store, ...engines] = await Promise.all([
     checkGit(childEnv),
     checkSqlite(),
+    checkContainment(inspection && inspection.problems.length === 0 ? inspection.values.containment.mode : 'auto', env),
     checkConfig(paths, env),
     checkStore(paths),
     ...engineProbes(configured).map((probe) => checkEngine(probe, childEnv, versionTimeoutMs)),
@@ -44,7 +45,7 @@ export async function collectDoctorChecks({ env, paths, versionTimeoutMs }: Doct
       fix: 'run omk inside a git repository (git init)',
     });
   }
-  return [checkNode(), git, sqlite, ...engines, ...checkKeyVariables(env, openaiKeyVariables(configured)), ...config, ...state, ...store];
+  return [checkNode(), git, sqlite, containment, ...engines, ...checkKeyVariables(env, openaiKeyVariables(configured)), ...config, ...state, ...store];
 }
 
 /** `api_key_env` of configured OpenAI-compatible engines, so the doctor says whether each is set. */

@@ -1,3 +1,5 @@
+import type { ContainmentMode } from '../../core/config/types.js';
+import { probeBwrap } from '../containment/probe.js';
 import { runProcess } from '../process/index.js';
 import type { DoctorCheck } from './check.js';
 
@@ -51,4 +53,19 @@ export async function checkSqlite(): Promise<DoctorCheck> {
       fix: 'run `npm rebuild better-sqlite3` (needs python3, make and a C++ compiler)',
     };
   }
+}
+
+/** Which protection keeps agents in their worktree: bubblewrap, or the approval policy alone (and why). */
+export async function checkContainment(mode: ContainmentMode, env: Readonly<Record<string, string | undefined>>): Promise<DoctorCheck> {
+  const id = 'containment';
+  if (mode === 'off') return { id, group: 'system', status: 'warn', detail: 'containment off: the approval policy alone keeps agents in their worktree', fix: 'set [containment] mode = "auto" (docs/security.md)' };
+  const probe = await probeBwrap(env);
+  if (probe.available) return { id, group: 'system', status: 'ok', detail: `containment active: agents and gates run under bubblewrap (${probe.bwrap ?? 'bwrap'}), read-only outside the worktree` };
+  return {
+    id,
+    group: 'system',
+    status: mode === 'bwrap' ? 'fail' : 'warn',
+    detail: `containment unavailable, approval policy only: ${probe.detail}`,
+    fix: 'install bubblewrap and allow unprivileged user namespaces (docs/security.md)',
+  };
 }

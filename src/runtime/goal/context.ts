@@ -1,3 +1,4 @@
+import type { Containment } from '../containment/plan.js';
 import type { OmkConfig } from '../../core/config/types.js';
 import type { EventPayload, EventType } from '../../core/events/catalogue.js';
 import type { GateSpec } from '../../core/gates/spec.js';
@@ -18,6 +19,8 @@ export interface GoalRuntime {
   worktreesRoot: string;
   env: Readonly<Record<string, string | undefined>>;
   homeDir: string;
+  /** Which protection keeps agents in their worktree (recorded as `goal.containment_chosen`). @default policy only */
+  containment?: Containment;
   /**
    * `goal`: no-progress thresholds and gate-run reuse (docs/no-progress.md, docs/gates.md). `worktrees`:
    * the setup command for new worktrees (docs/git-and-worktrees.md); without it there is none.

@@ -1,3 +1,4 @@
+import { redactSecrets } from '../../core/redact.js';
 import { describeError, isOmkError } from '../../core/errors.js';
 import { applyEvent, type GoalLog } from '../../core/goal/controller/goal-log.js';
 import { decideNextStep, DEFAULT_MAX_ROUNDS, type NextStep } from '../../core/goal/controller/next-step.js';
@@ -60,10 +61,17 @@ const WAIT_POLL_MS = 250;
  * fails because omk's machinery failed (git, disk) is recorded as `goal.failed` and the goal ends
  * `failed_infra` with a proof saying so; Ctrl-C returns `interrupted` with the store consistent.
  */
-export async function runGoal(rt: GoalRuntime, req: RunGoalRequest, control?: ControlContext): Promise<GoalRunResult> {
+export async function runGoal(rt: GoalRuntime, given: RunGoalRequest, control?: ControlContext): Promise<GoalRunResult> {
+  // A credential pasted into the request stays out of every record (store, goal.json, prd.md, prompts on disk).
+  const req: RunGoalRequest = { ...given, request: redactSecrets(given.request) };
   await ensureOmkExcluded(rt.repoRoot, rt.env);
   await rt.store.transaction((tx) => tx.expireLeases());
   const scope = await createGoal(rt, req);
+  if (rt.containment) {
+    const { active, mode, detail } = rt.containment;
+    await rt.store.transaction((tx) => tx.appendEvent(scope.goalId, 'goal.containment_chosen', { active, mode, detail }));
+    if (active !== 'bwrap') rt.progress(`containment: ${detail}`);
+  }
   rt.progress(`goal ${scope.goalId}: ${JSON.stringify(req.request)}`);
   if (!control) return drive(scope, req);
   await claimController(scope, control);

@@ -7,7 +7,8 @@ import type { IntakeResult, RepoFacts } from '../../core/goal/intake/types.js';
 import { formatProblemsForPlanner, type GraphProblem } from '../../core/goal/task-graph/problems.js';
 import type { TaskGraph } from '../../core/goal/task-graph/schema.js';
 import { parseTaskGraphJson } from '../../core/goal/task-graph/schema.js';
-import { checkTaskGraph } from '../../core/goal/task-graph/validate.js';
+import { checkTaskGraph, validateTaskGraph } from '../../core/goal/task-graph/validate.js';
+import { OmkError } from '../../core/errors.js';
 import { approverFor } from './approval.js';
 import type { GoalScope } from './context.js';
 import { record } from './context.js';
@@ -145,7 +146,14 @@ export async function loadTaskGraph(scope: GoalScope): Promise<TaskGraph | undef
   const text = await readTextIfExists(scope.dir.taskGraph);
   if (text === undefined) return undefined;
   const parsed = parseTaskGraphJson(text);
-  return parsed.ok ? parsed.value : undefined;
+  // A damaged plan is said, naming the file, rather than read as "no plan" (the goal would end not_ready without a word).
+  const problems = parsed.ok ? validateTaskGraph(parsed.value).filter((p) => p.code === 'dependency_cycle') : parsed.problems;
+  if (!parsed.ok || problems.length > 0) {
+    throw new OmkError('store_corrupt', `${scope.dir.taskGraph} is not a usable task graph: ${problems.map((p) => `${p.path}: ${p.message}`).slice(0, 3).join('; ')}`, {
+      hint: "the file was changed after planning (goal.planned in events.jsonl records its digest): restore it, or start the goal again with omk goal run",
+    });
+  }
+  return parsed.value;
 }
 
 function engineTechnicalPlan(graph: TaskGraph, intake: IntakeResult): string {

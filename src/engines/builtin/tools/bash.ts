@@ -12,9 +12,9 @@ const MAX_OUTPUT_BYTES = 256 * 1024;
 export async function bashTool(args: { command: string; timeout_ms?: number }, ctx: ToolContext): Promise<ToolOutcome> {
   const timeoutMs =
     args.timeout_ms !== undefined && args.timeout_ms > 0 ? Math.min(args.timeout_ms, ctx.bashTimeoutMs) : ctx.bashTimeoutMs;
+  const launch = ctx.bashWrap ? ctx.bashWrap('/bin/sh', ['-c', args.command]) : undefined;
   const result = await runProcess({
-    command: args.command,
-    shell: true,
+    ...(launch ? { command: launch.command, args: launch.args } : { command: args.command, shell: true }),
     cwd: ctx.confinement.root,
     env: ctx.bashEnv,
     timeoutMs,

@@ -1,3 +1,4 @@
+import type { ProcessWrap } from '../../../core/containment/bwrap.js';
 import type { ToolDiff } from '../../session.js';
 import type { Confinement } from './confine.js';
 
@@ -17,6 +18,8 @@ export interface ToolContext {
   bashEnv: Record<string, string>;
   /** Default and maximum `bash` run time. */
   bashTimeoutMs: number;
+  /** Runs `/bin/sh -c COMMAND` through a launcher (containment). */
+  bashWrap?: ProcessWrap;
 }
 
 /** Longest tool output handed back to the model; past it the head and tail are kept. */
