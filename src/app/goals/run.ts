@@ -6,7 +6,7 @@ import { OmkError } from '../../core/errors.js';
 import type { TeamSpec } from '../../core/goal/team.js';
 import { formatIncludeProblem, INCLUDE_FILE, parseInclude } from '../../core/worktree/include.js';
 import { loadConfig } from '../../runtime/config/load-config.js';
-import { runGoal as driveGoal, type GoalRunResult } from '../../runtime/goal/index.js';
+import { checkGoalBase, runGoal as driveGoal, type GoalRunResult } from '../../runtime/goal/index.js';
 import { checkDeliveryFlags, deliveryPolicies } from '../../runtime/goal-delivery/policies.js';
 import type { AppContext } from '../context.js';
 import { openRepoStore, repoPaths } from '../repo.js';
@@ -54,6 +54,7 @@ interface CheckedRun {
 async function checkRun(ctx: AppContext, opts: GoalRunOptions): Promise<CheckedRun> {
   const { config } = await loadConfig({ paths: ctx.paths, env: ctx.env });
   await checkWorktreeInclude(repoPaths(ctx).repoRoot);
+  await checkGoalBase({ cwd: repoPaths(ctx).repoRoot, env: ctx.env }, opts.base);
   const maxAgents = opts.maxAgents === undefined ? config.defaults.max_agents : Number(opts.maxAgents);
   if (!Number.isInteger(maxAgents) || maxAgents < 1 || maxAgents > MAX_AGENTS_LIMIT) {
     throw new OmkError('usage', `--max-agents must be an integer from 1 to ${MAX_AGENTS_LIMIT}, got ${String(opts.maxAgents)}`);
