@@ -19,6 +19,8 @@ export interface GoalRequest {
   base?: string;
   /** `--gates a,b`: replaces the oracle's own choice. */
   gates?: readonly string[];
+  /** `--gate NAME=COMMAND` gates (already part of the runtime's gates); recorded in goal.json so a resume runs them too. */
+  gateCommands?: Readonly<Record<string, string>>;
   maxAgents: number;
   untilReady: boolean;
   /** Budget limits (flags over config `[budget]`) and per-task limits; recorded as `budget.set` when any is set. */
@@ -122,6 +124,7 @@ async function writeGoalJson(scope: GoalScope, req: GoalRequest, intake: IntakeR
       max_agents: req.maxAgents,
       until_ready: req.untilReady,
       gates: req.gates ?? null,
+      gate_commands: req.gateCommands ?? null,
       policy: req.delivery?.policy ?? null,
       merge_policy: req.delivery?.mergePolicy ?? null,
       team: req.team ? { workers: req.team.workers, role: req.team.role } : null,
