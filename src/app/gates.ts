@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { DEFAULT_BREAKER_POLICY, type BreakerRecord } from '../core/gates/breaker.js';
 import type { GateEvidence } from '../core/gates/evidence.js';
-import { selectGates, type GateSpec } from '../core/gates/spec.js';
+import { NO_GATES_HINT, selectGates, type GateSpec } from '../core/gates/spec.js';
 import { OmkError } from '../core/errors.js';
 import type { GateSet } from '../runtime/gates/load-gates.js';
 import type { AppContext } from './context.js';
@@ -56,7 +56,7 @@ export async function runWorkingTreeGates(ctx: AppContext, names: readonly strin
     throw new OmkError('usage', `unknown gate(s): ${unknown.join(', ')}`, { hint: `the gates here are: ${known} (omk gates list)` });
   }
   if (selected.length === 0) {
-    throw new OmkError('failed', 'no gates to run: none configured and none detected', { hint: 'add one to .omk/config.toml, e.g. [gates.test] command = "npm test" (see docs/gates.md)' });
+    throw new OmkError('failed', 'no gates to run: none configured and none detected', { hint: NO_GATES_HINT });
   }
   const { workingTreeSha } = await import('../runtime/gates/tree-sha.js');
   const { runGates } = await import('../runtime/gates/run-gates.js');

@@ -15,7 +15,7 @@ export function goalService(ctx: AppContext) {
   return {
     run: async (request: string, opts: GoalRunOptions = {}) => (await import('./goals/run.js')).runGoalToVerdict(ctx, request, opts),
     runDetached: async (request: string, opts: GoalRunOptions = {}) => (await import('./goals/run.js')).startGoalDetached(ctx, request, opts),
-    plan: async (request: string, opts: Pick<GoalRunOptions, 'engine' | 'gates' | 'base'> = {}) => (await import('./goals/run.js')).planGoal(ctx, request, opts),
+    plan: async (request: string, opts: Pick<GoalRunOptions, 'engine' | 'gates' | 'gate' | 'base'> = {}) => (await import('./goals/run.js')).planGoal(ctx, request, opts),
     team: async (spec: string, task: string, opts: GoalRunOptions = {}) => (await import('./goals/team.js')).runTeam(ctx, spec, task, opts),
     status: async (ref = 'latest') => (await import('./goals/read.js')).goalStatus(ctx, ref),
     list: async () => (await import('./goals/read.js')).goalList(ctx),

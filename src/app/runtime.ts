@@ -40,13 +40,13 @@ export async function closeLiveHubs(): Promise<void> {
  * copied into worktrees registered as secrets, gates, the engines (executor and reviewer), the live
  * hub — over an open store. Every surface that runs a goal (CLI, REPL, dashboard, MCP) comes here.
  */
-export async function goalRuntime(ctx: AppContext, store: Store, paths: RepoPaths, engine: string | undefined, options: { owner?: string } = {}): Promise<{ rt: GoalRuntime; config: OmkConfig }> {
+export async function goalRuntime(ctx: AppContext, store: Store, paths: RepoPaths, engine: string | undefined, options: { owner?: string; flagGates?: Readonly<Record<string, string>> } = {}): Promise<{ rt: GoalRuntime; config: OmkConfig }> {
   const { config, sources } = await loadConfig({ paths: ctx.paths, env: ctx.env });
   // Before any agent, gate or transcript: the values of local files copied into worktrees are secrets.
   await registerIncludedSecrets(paths.repoRoot);
   // …and so are the environment's credentials, which an agent's `env` or `echo $TOKEN` would print bare.
   registerSecretValues(secretEnvValues(ctx.env));
-  const gateSet = await loadGates({ repoRoot: paths.repoRoot, config, sources, env: ctx.env });
+  const gateSet = await loadGates({ repoRoot: paths.repoRoot, config, sources, env: ctx.env, ...(options.flagGates ? { flagGates: options.flagGates } : {}) });
   const spec = resolveEngine(engine ?? config.defaults.engine, config, sources);
   const homeDir = ctx.env.HOME ?? homedir();
   const containment = await resolveContainment({ mode: config.containment.mode, writable: config.containment.writable ?? [], env: ctx.env, homeDir });

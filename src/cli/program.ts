@@ -136,6 +136,7 @@ export function buildProgram(
     .option('--max-agents <n>', 'agents working on tasks at once, each in its own worktree, 1-64 (default: defaults.max_agents, 1)')
     .option('--local-agents <n>', 'of those, how many this controller runs itself; the rest are left to `omk worker` processes (default: all)')
     .option('--gates <names>', 'comma-separated gates that decide done (replaces the oracle)')
+    .option('--gate <name=command>', 'a gate given here, e.g. --gate "test=python3 -m unittest" (repeatable; counts as configured, recorded in goal.json)', collectGate, [])
     .option('--base <ref>', 'the commit to start from (default: HEAD)')
     .option('--budget-time <duration>', 'running-time limit, e.g. 2h or 1h30m (default: budget.time)')
     .option('--budget-tokens <n>', 'token limit, e.g. 500k or 2M (default: budget.tokens)')
@@ -153,6 +154,7 @@ export function buildProgram(
     .argument('<goal>', 'the request')
     .option('-e, --engine <name>', 'the planner engine (default: defaults.engine)')
     .option('--gates <names>', 'comma-separated gates that decide done (replaces the oracle)')
+    .option('--gate <name=command>', 'a gate given here, e.g. --gate "test=python3 -m unittest" (repeatable)', collectGate, [])
     .option('--base <ref>', 'the commit to plan against (default: HEAD)')
     .option('--json', 'machine-readable output')
     .action((text, opts) => run(async (ctx) => (await import('./commands/goal/run.js')).goalPlanCommand(ctx, text, opts)));
@@ -302,6 +304,7 @@ export function buildProgram(
     .argument('<task>', 'what the team should do, e.g. "add a --verbose flag to every subcommand"')
     .option('-e, --engine <name>', 'the engine for every role (default: defaults.engine)')
     .option('--gates <names>', 'comma-separated gates that decide done (default: the configured or detected ones the oracle picks)')
+    .option('--gate <name=command>', 'a gate given here, e.g. --gate "test=python3 -m unittest" (repeatable)', collectGate, [])
     .option('--base <ref>', 'the commit to start from (default: HEAD)')
     .option('--until-ready', 'retry failed slices in further rounds while the gaps change')
     .option('--budget-time <duration>', 'running-time limit, e.g. 2h or 1h30m (default: budget.time)')
@@ -418,4 +421,9 @@ function reportError(error: unknown, stderr: NodeJS.WritableStream, debug: boole
   stderr.write('  this is a bug in omk; run again with OMK_DEBUG=1 for a stack trace\n');
   if (debug && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
   return EXIT.internal;
+}
+
+/** `--gate` may be given several times. */
+function collectGate(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

@@ -4,7 +4,7 @@ import type { SingleStep } from '../../core/goal/controller/single-step.js';
 import { acceptsControl, isCancelled, isVerdict } from '../../core/goal/status.js';
 import type { Store } from '../../core/store/store.js';
 import type { Goal } from '../../core/store/types.js';
-import { controllerAlive, describeController, recordCancel, recordPause, resumeGoal } from '../../runtime/goal/index.js';
+import { controllerAlive, describeController, goalDir, recordCancel, recordedOptions, recordPause, resumeGoal } from '../../runtime/goal/index.js';
 import type { AppContext } from '../context.js';
 import { openRepoStore, withRepoStore } from '../repo.js';
 import { controlContext, goalRuntime } from '../runtime.js';
@@ -88,7 +88,7 @@ export async function resumeGoalToVerdict(ctx: AppContext, ref: string, opts: { 
 
 /** Resumes a goal already resolved in an open store (`resume`, `budget-add`). */
 export async function resumeResolved(ctx: AppContext, store: Store, paths: Parameters<typeof goalRuntime>[2], goalId: string, engine: string | undefined): Promise<RunOutcome> {
-  const { rt, config } = await goalRuntime(ctx, store, paths, engine ?? (await recordedEngine(store, goalId)));
+  const { rt, config } = await goalRuntime(ctx, store, paths, engine ?? (await recordedEngine(store, goalId)), await recordedGates(paths.goalsDir, goalId));
   const control = await controlContext(ctx, paths);
   try {
     const result = await resumeGoal(rt, goalId, control);
@@ -111,7 +111,7 @@ export async function stepGoal(ctx: AppContext, ref: string, only: SingleStep, o
     if (isVerdict(goal.status)) {
       throw new OmkError('failed', `goal ${goal.id} already has its verdict (${goal.status}); single steps run on a goal in progress`, { hint: `omk goal proof ${goal.id}` });
     }
-    const { rt } = await goalRuntime(ctx, store, paths, opts.engine ?? (await recordedEngine(store, goal.id)));
+    const { rt } = await goalRuntime(ctx, store, paths, opts.engine ?? (await recordedEngine(store, goal.id)), await recordedGates(paths.goalsDir, goal.id));
     const control = await controlContext(ctx, paths);
     try {
       const result = await resumeGoal(rt, goal.id, control, only);
@@ -120,6 +120,12 @@ export async function stepGoal(ctx: AppContext, ref: string, only: SingleStep, o
       await control.host.registry.close();
     }
   });
+}
+
+/** The `--gate NAME=COMMAND` gates the run was given (goal.json), so a resume runs the same gates. */
+async function recordedGates(goalsDir: string, goalId: string): Promise<{ flagGates?: Record<string, string> }> {
+  const gateCommands = (await recordedOptions(goalDir(goalsDir, goalId).goalJson)).gateCommands;
+  return gateCommands ? { flagGates: gateCommands } : {};
 }
 
 /** The engine the goal's intake recorded, so a resume drives the same one unless told otherwise. */

@@ -91,6 +91,7 @@ function forwardedFlags(opts: GoalRunOptions): string[] {
     ['--merge-policy', opts.mergePolicy],
   ];
   for (const [flag, value] of pairs) if (value !== undefined) out.push(`${flag}=${value}`);
+  for (const gate of opts.gate ?? []) out.push(`--gate=${gate}`);
   if (opts.untilReady === true) out.push('--until-ready');
   return out;
 }

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseGateFlags } from '../../core/gates/spec.js';
 import { hasPerTaskLimits, parseBudgetLimits, parsePerTaskLimits, type BudgetLimits, type PerTaskLimits } from '../../core/budget/index.js';
 import type { OmkConfig } from '../../core/config/types.js';
 import { OmkError } from '../../core/errors.js';
 import type { TeamSpec } from '../../core/goal/team.js';
 import { formatIncludeProblem, INCLUDE_FILE, parseInclude } from '../../core/worktree/include.js';
 import { loadConfig } from '../../runtime/config/load-config.js';
-import { runGoal as driveGoal, type GoalRunResult } from '../../runtime/goal/index.js';
+import { checkGoalBase, runGoal as driveGoal, type GoalRunResult } from '../../runtime/goal/index.js';
 import { checkDeliveryFlags, deliveryPolicies } from '../../runtime/goal-delivery/policies.js';
 import type { AppContext } from '../context.js';
 import { openRepoStore, repoPaths } from '../repo.js';
@@ -24,6 +25,8 @@ export interface GoalRunOptions {
   /** Agents this controller runs itself (the rest are left to `omk worker` processes). */
   localAgents?: string;
   gates?: string;
+  /** `--gate NAME=COMMAND`, repeatable: gates given on the command line, counted as configured ones and recorded in goal.json. */
+  gate?: readonly string[];
   base?: string;
   budgetTime?: string;
   budgetTokens?: string;
@@ -48,12 +51,14 @@ interface CheckedRun {
   flags: BudgetLimits;
   perTask: PerTaskLimits;
   delivery: ReturnType<typeof checkDeliveryFlags>;
+  flagGates: Record<string, string>;
 }
 
 /** Everything a run is judged by is checked before anything is written: flags, config, the include list. */
 async function checkRun(ctx: AppContext, opts: GoalRunOptions): Promise<CheckedRun> {
   const { config } = await loadConfig({ paths: ctx.paths, env: ctx.env });
   await checkWorktreeInclude(repoPaths(ctx).repoRoot);
+  await checkGoalBase({ cwd: repoPaths(ctx).repoRoot, env: ctx.env }, opts.base);
   const maxAgents = opts.maxAgents === undefined ? config.defaults.max_agents : Number(opts.maxAgents);
   if (!Number.isInteger(maxAgents) || maxAgents < 1 || maxAgents > MAX_AGENTS_LIMIT) {
     throw new OmkError('usage', `--max-agents must be an integer from 1 to ${MAX_AGENTS_LIMIT}, got ${String(opts.maxAgents)}`);
@@ -68,6 +73,7 @@ async function checkRun(ctx: AppContext, opts: GoalRunOptions): Promise<CheckedR
     flags: parseBudgetLimits({ time: opts.budgetTime, tokens: opts.budgetTokens, usd: opts.budgetUsd }),
     perTask: parsePerTaskLimits({ tokens: opts.budgetTaskTokens, usd: opts.budgetTaskUsd }),
     delivery: checkDeliveryFlags({ policy: opts.policy, mergePolicy: opts.mergePolicy }),
+    flagGates: parseGateFlags(opts.gate ?? []),
   };
 }
 
@@ -83,7 +89,7 @@ export function runGoalToVerdict(ctx: AppContext, request: string, opts: GoalRun
 }
 
 /** `omk goal plan`: intake and planning only (`result.status` is `planned`). */
-export function planGoal(ctx: AppContext, request: string, opts: Pick<GoalRunOptions, 'engine' | 'gates' | 'base'>): Promise<RunOutcome> {
+export function planGoal(ctx: AppContext, request: string, opts: Pick<GoalRunOptions, 'engine' | 'gates' | 'gate' | 'base'>): Promise<RunOutcome> {
   return run(ctx, request, opts, true);
 }
 
@@ -92,7 +98,8 @@ async function run(ctx: AppContext, request: string, opts: GoalRunOptions, planO
   const goalId = planOnly ? undefined : detachedGoalId(ctx);
   const { store, paths } = await openRepoStore(ctx, 'create');
   try {
-    const { rt, config } = await goalRuntime(ctx, store, paths, opts.engine);
+    const hasFlagGates = Object.keys(checked.flagGates).length > 0;
+    const { rt, config } = await goalRuntime(ctx, store, paths, opts.engine, hasFlagGates ? { flagGates: checked.flagGates } : {});
     const control = await controlContext(ctx, paths);
     try {
       const budget = goalBudgetLimits(checked.flags, config.budget, opts, checked.perTask);
@@ -110,6 +117,7 @@ async function run(ctx: AppContext, request: string, opts: GoalRunOptions, planO
           ...(goalId ? { goalId } : {}),
           ...(opts.base ? { base: opts.base } : {}),
           ...(gates && gates.length > 0 ? { gates } : {}),
+          ...(hasFlagGates ? { gateCommands: checked.flagGates } : {}),
           ...(planOnly ? {} : { delivery }),
           ...(opts.team ? { team: opts.team } : {}),
         },

@@ -1,5 +1,6 @@
 import { describeRun, gateBreakers, listGates, resetGate, runWorkingTreeGates, type GateEvidence } from '../../app/gates.js';
 import type { CliContext } from '../context.js';
+import { NO_GATES_HINT } from '../../core/gates/spec.js';
 import { writeJson, writeLine } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -17,7 +18,7 @@ export async function gatesListCommand(ctx: CliContext, opts: { json?: boolean }
   }
   if (entries.length === 0) {
     writeLine(ctx, 'no gates: none configured and none detected');
-    writeLine(ctx, '  add one to .omk/config.toml, e.g. [gates.test] command = "npm test" (see docs/gates.md)');
+    writeLine(ctx, `  ${NO_GATES_HINT}`);
     return EXIT.ok;
   }
   for (const e of entries) {

@@ -5,7 +5,7 @@ import { finishRun } from './goal/print.js';
 
 export type TeamRunOptions = Pick<
   GoalRunFlags,
-  'engine' | 'gates' | 'base' | 'json' | 'untilReady' | 'budgetTime' | 'budgetTokens' | 'budgetUsd' | 'budgetTaskTokens' | 'budgetTaskUsd' | 'policy' | 'mergePolicy'
+  'engine' | 'gates' | 'gate' | 'base' | 'json' | 'untilReady' | 'budgetTime' | 'budgetTokens' | 'budgetUsd' | 'budgetTaskTokens' | 'budgetTaskUsd' | 'policy' | 'mergePolicy'
 >;
 
 /** `omk team run N:ROLE "TASK"` (docs/goals.md, "Team runs"); the exit status is the verdict's, as for `omk goal run`. */

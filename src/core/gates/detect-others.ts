@@ -16,6 +16,19 @@ function pythonRunner(facts: RepoFacts): { prefix: string; why: string } {
   return { prefix: '', why: 'no environment manager found' };
 }
 
+/** Root-level test modules (`test_*.py`, `*_test.py`): the layout of small projects without a tests directory. */
+function rootTestModules(facts: RepoFacts): string[] {
+  return facts.files.filter((f) => /^test_[^/]*\.py$/.test(f) || /^[^/]*_test\.py$/.test(f));
+}
+
+/** The marker of a Python project: a manifest, else Python files at the root (a script project has no manifest). */
+function pythonMarker(facts: RepoFacts): string | undefined {
+  const manifest = hasAnyFile(facts, PYTHON_MARKERS);
+  if (manifest) return `${manifest} marks a Python project`;
+  const py = facts.files.find((f) => f.endsWith('.py'));
+  return py ? `${py} at the root marks a Python project` : undefined;
+}
+
 /** The first piece of pytest evidence, as a phrase. */
 function pytestEvidence(facts: RepoFacts): string | undefined {
   const file = hasAnyFile(facts, ['pytest.ini', 'conftest.py']);
@@ -34,14 +47,24 @@ function pytestEvidence(facts: RepoFacts): string | undefined {
  * pipenv when the project uses one; otherwise `python3 -m pytest` and the tools on PATH.
  */
 export function detectPythonGates(facts: RepoFacts): GateSpec[] {
-  const marker = hasAnyFile(facts, PYTHON_MARKERS);
+  const marker = pythonMarker(facts);
   if (!marker) return [];
   const runner = pythonRunner(facts);
   const gates: GateSpec[] = [];
   const evidence = pytestEvidence(facts);
+  const pytest = runner.prefix === '' ? 'python3 -m pytest' : `${runner.prefix}pytest`;
+  const rootTests = rootTestModules(facts);
   if (evidence) {
-    const command = runner.prefix === '' ? 'python3 -m pytest' : `${runner.prefix}pytest`;
-    gates.push(gate('pytest', command, `${marker} marks a Python project and ${evidence}; ${runner.why}`));
+    gates.push(gate('pytest', pytest, `${marker} and ${evidence}; ${runner.why}`));
+  } else if (rootTests.length > 0) {
+    // pytest runs both unittest classes and bare test functions; without it, unittest discovery finds the classes.
+    const found = `root-level ${rootTests.slice(0, 3).join(', ')}${rootTests.length > 3 ? ', …' : ''}`;
+    if (facts.tools.includes('pytest')) gates.push(gate('pytest', pytest, `${marker} and ${found}; pytest is installed; ${runner.why}`));
+    else {
+      const python = runner.prefix === '' ? 'python3' : `${runner.prefix}python`;
+      const pattern = rootTests.some((f) => f.startsWith('test')) ? '' : ' discover -p "*_test.py"';
+      gates.push(gate('unittest', `${python} -m unittest${pattern}`, `${marker} and ${found}; pytest is not installed, so unittest discovery; ${runner.why}`));
+    }
   }
   const tools = facts.pyprojectTools ?? [];
   const ruff = hasAnyFile(facts, ['ruff.toml', '.ruff.toml']) ?? (tools.includes('ruff') ? 'pyproject.toml [tool.ruff]' : undefined);
@@ -65,6 +88,20 @@ export function detectRustGates(facts: RepoFacts): GateSpec[] {
   }
   return gates;
 }
+
+/**
+ * Make: `make test` when a Makefile has a `test` target and no ecosystem test runner was detected
+ * (the Makefile is then the project's own way to run its tests; with one, it would run them twice).
+ */
+export function detectMakeGates(facts: RepoFacts, others: readonly GateSpec[]): GateSpec[] {
+  const makefile = facts.makefile;
+  if (!makefile || !makefile.targets.includes('test')) return [];
+  if (others.some((g) => TEST_GATE_NAMES.has(g.name))) return [];
+  return [gate('make-test', 'make test', `${makefile.file} has a \`test\` target and no other test runner was found`)];
+}
+
+/** The names detection gives test runners (the ones a Makefile test target would duplicate). */
+const TEST_GATE_NAMES: ReadonlySet<string> = new Set(['test', 'pytest', 'unittest', 'cargo-test', 'go-test']);
 
 /** Go: `go test ./...` and `go vet ./...`. */
 export function detectGoGates(facts: RepoFacts): GateSpec[] {

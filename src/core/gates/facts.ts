@@ -13,6 +13,8 @@ export interface RepoFacts {
   setupCfgSections?: readonly string[];
   /** Section names of tox.ini (`pytest`, `tox`, …). */
   toxIniSections?: readonly string[];
+  /** The root Makefile (`GNUmakefile`, `makefile` or `Makefile`, the order make reads them) and its explicit targets. */
+  makefile?: { file: string; targets: readonly string[] };
   /** Executables found on the gates' PATH among those detection asks about (`cargo-clippy`, …). */
   tools: readonly string[];
 }
@@ -26,7 +28,7 @@ export interface PackageJsonFacts {
 }
 
 /** Executables the rules may ask about; the inspector looks these up on PATH. */
-export const DETECTION_TOOLS = ['cargo-clippy', 'ruff', 'mypy'] as const;
+export const DETECTION_TOOLS = ['cargo-clippy', 'ruff', 'mypy', 'pytest'] as const;
 
 export function hasFile(facts: RepoFacts, name: string): boolean {
   return facts.files.includes(name);

@@ -1,5 +1,6 @@
 import type { GateConfig } from '../config/types.js';
 import { parseDuration } from '../config/duration.js';
+import { OmkError } from '../errors.js';
 
 /**
  * A gate: a command whose exit status judges a tree. Commands come from config files or from
@@ -96,6 +97,37 @@ export function normaliseGateCwd(cwd: string): string | undefined {
     } else parts.push(part);
   }
   return parts.length === 0 ? '.' : parts.join('/');
+}
+
+/** What to do when a repository has no gate (any ecosystem: the command is the project's own). */
+export const NO_GATES_HINT =
+  'add one to .omk/config.toml, e.g. [gates.test] command = "COMMAND THAT RUNS YOUR TESTS" (python3 -m unittest, cargo test, make test, …; see docs/gates.md), or give one to a goal with --gate "test=COMMAND"';
+
+const GATE_FLAG_HINT = 'write --gate "NAME=COMMAND", e.g. --gate "test=python3 -m unittest" (repeat it for more gates)';
+
+/**
+ * `--gate NAME=COMMAND` values as gate commands by name (the last one of a name wins). A usage error
+ * names the value and the form. The user typed the command: it is configuration, never model output.
+ */
+export function parseGateFlags(values: readonly string[]): Record<string, string> {
+  const commands: Record<string, string> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const name = eq < 0 ? '' : value.slice(0, eq).trim();
+    const command = eq < 0 ? '' : value.slice(eq + 1).trim();
+    if (name === '' || command === '') throw new OmkError('usage', `--gate ${JSON.stringify(value)}: expected NAME=COMMAND`, { hint: GATE_FLAG_HINT });
+    if (!GATE_NAME.test(name)) throw new OmkError('usage', `--gate ${JSON.stringify(value)}: a gate name is letters, digits, ".", "_" or "-" (at most 64)`, { hint: GATE_FLAG_HINT });
+    commands[name] = command;
+  }
+  return commands;
+}
+
+/** Gates given on the command line, as configured gates (they replace a configured gate of the same name). */
+export function withFlagGates(configured: readonly GateSpec[], commands: Readonly<Record<string, string>>): GateSpec[] {
+  const { specs } = gateSpecsFromConfig(Object.fromEntries(Object.entries(commands).map(([name, command]) => [name, { command }])));
+  const given = specs.map((g) => ({ ...g, why: `--gate ${g.name}=… on the command line` }));
+  const names = new Set(given.map((g) => g.name));
+  return [...configured.filter((g) => !names.has(g.name)), ...given];
 }
 
 /** Configured gates win whole: when any is configured, detection is only shown, never run. */

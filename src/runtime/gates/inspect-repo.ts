@@ -22,11 +22,13 @@ export async function inspectRepo(repoRoot: string, env: Readonly<Record<string,
   const read = (name: string): Promise<string | undefined> =>
     files.includes(name) ? readFile(path.join(repoRoot, name), 'utf8').catch(() => undefined) : Promise.resolve(undefined);
 
-  const [pkgText, pyText, cfgText, toxText] = await Promise.all([
+  const makefileName = ['GNUmakefile', 'makefile', 'Makefile'].find((f) => files.includes(f));
+  const [pkgText, pyText, cfgText, toxText, makeText] = await Promise.all([
     read('package.json'),
     read('pyproject.toml'),
     read('setup.cfg'),
     read('tox.ini'),
+    makefileName ? read(makefileName) : Promise.resolve(undefined),
   ]);
   const facts: RepoFacts = {
     files,
@@ -40,6 +42,7 @@ export async function inspectRepo(repoRoot: string, env: Readonly<Record<string,
     ...(pyprojectTools ? { pyprojectTools } : {}),
     ...(cfgText === undefined ? {} : { setupCfgSections: iniSections(cfgText) }),
     ...(toxText === undefined ? {} : { toxIniSections: iniSections(toxText) }),
+    ...(makefileName && makeText !== undefined ? { makefile: { file: makefileName, targets: makeTargets(makeText) } } : {}),
   };
 }
 
@@ -74,6 +77,15 @@ export function parsePyprojectTools(text: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Explicit targets of a Makefile (`name:` at a line start; not variables `X := …`, pattern rules or `.SPECIAL` targets). */
+export function makeTargets(text: string): string[] {
+  const targets = new Set<string>();
+  for (const m of text.matchAll(/^([A-Za-z0-9_][A-Za-z0-9_./ -]*?)\s*::?(?!=)/gm)) {
+    for (const t of m[1]!.split(/\s+/)) if (t !== '' && !t.includes('%')) targets.add(t);
+  }
+  return [...targets].sort();
 }
 
 /** `[section]` headers of an INI file, in order. */

@@ -153,6 +153,8 @@ async function driveSteps(scope: GoalScope, req: RunGoalRequest, onControl?: (re
   let waitingSaid = false;
   let intake: IntakeOutcome | undefined;
   let lastProof: ProofDocument | undefined;
+  // The last step that failed and how: the same step failing the same way twice in a row ends the goal.
+  let lastFailure: string | undefined;
   const options = { maxAgents: req.maxAgents, untilReady: req.untilReady, maxRounds: req.maxRounds ?? DEFAULT_MAX_ROUNDS };
   try {
     // The driver's own copy of the folded log, brought up to date each step with only the events
@@ -215,6 +217,7 @@ async function driveSteps(scope: GoalScope, req: RunGoalRequest, onControl?: (re
         const outcome = await perform(scope, step, { log, graph, statuses, req, intake: () => intake ?? resumeIntake(scope, log) });
         if (outcome?.intake) intake = outcome.intake;
         if (outcome?.proof) lastProof = outcome.proof;
+        lastFailure = undefined;
       } catch (error) {
         // The budget refused an agent turn (recorded as budget.exhausted): the next step is the proof.
         if (error instanceof BudgetRefusedError) continue;
@@ -222,8 +225,13 @@ async function driveSteps(scope: GoalScope, req: RunGoalRequest, onControl?: (re
           return { goalId, status: 'interrupted', reason: 'interrupted; the goal stays as recorded' };
         }
         if (step.kind === 'prove') throw error;
-        await record(scope, 'goal.failed', { reason: `${step.kind}: ${describeError(error)}` });
+        const failure = `${step.kind}: ${describeError(error)}${isOmkError(error) && error.hint ? ` (fix: ${error.hint})` : ''}`;
+        const repeated = failure === lastFailure;
+        lastFailure = failure;
+        const reason = repeated ? `${failure} (the same step failed the same way twice in a row; omk stopped instead of repeating it)` : failure;
+        await record(scope, 'goal.failed', { reason }, repeated ? (tx) => changeStatus(tx, goalId, 'failed_infra', reason) : undefined);
         rt.progress(`${step.kind} failed: ${describeError(error)}`);
+        if (repeated) return { goalId, status: 'failed_infra', reason };
       }
     }
     await record(scope, 'goal.failed', { reason: `the controller took more than ${MAX_STEPS} steps` });

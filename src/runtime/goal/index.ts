@@ -1,5 +1,6 @@
 /** The goal driver: intake, planning, execution, integration, review and proof around the pure controller (docs/goals.md). */
 export { runGoal } from './driver.js';
+export { checkGoalBase } from './intake.js';
 export type { GoalRunResult, RunGoalRequest } from './driver.js';
 export type { GoalRuntime } from './context.js';
 export type { AgentRole, AgentTurnOutcome, AgentTurnRequest, EnginePort } from './engine-port.js';

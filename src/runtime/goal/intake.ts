@@ -6,7 +6,8 @@ import type { IntakeResult, RepoFacts } from '../../core/goal/intake/types.js';
 import type { TeamSpec } from '../../core/goal/team.js';
 import { newGoalId } from '../../core/goal/controller/goal-id.js';
 import { inspectRepo } from '../gates/inspect-repo.js';
-import { currentBranch, resolveCommit } from '../git/index.js';
+import { currentBranch, resolveCommit, tryResolveCommit } from '../git/index.js';
+import type { GitContext } from '../git/index.js';
 import { gitContext, scopeOf, type GoalRuntime, type GoalScope } from './context.js';
 import { writeJsonAtomically } from './goal-dir.js';
 import { changeStatus } from './status.js';
@@ -18,6 +19,8 @@ export interface GoalRequest {
   base?: string;
   /** `--gates a,b`: replaces the oracle's own choice. */
   gates?: readonly string[];
+  /** `--gate NAME=COMMAND` gates (already part of the runtime's gates); recorded in goal.json so a resume runs them too. */
+  gateCommands?: Readonly<Record<string, string>>;
   maxAgents: number;
   untilReady: boolean;
   /** Budget limits (flags over config `[budget]`) and per-task limits; recorded as `budget.set` when any is set. */
@@ -38,6 +41,7 @@ export async function createGoal(rt: GoalRuntime, req: GoalRequest): Promise<Goa
   if (unknown.length > 0) {
     throw new OmkError('usage', `unknown gate(s): ${unknown.join(', ')}`, { hint: `configured or detected gates here: ${[...known].join(', ') || 'none'} (omk gates list)` });
   }
+  await checkGoalBase(gitContext(rt), req.base);
   const goalId = req.goalId ?? newGoalId(rt.now(), rt.randomHex());
   const scope = scopeOf(rt, goalId);
   await rt.store.transaction(async (tx) => {
@@ -51,6 +55,22 @@ export async function createGoal(rt: GoalRuntime, req: GoalRequest): Promise<Goa
   });
   await writeGoalJson(scope, req, undefined, undefined);
   return scope;
+}
+
+/**
+ * Every goal starts from a commit: a repository without one, or a `--base` that names none, is a usage
+ * error before the goal is recorded (intake could only fail the same way on every try).
+ */
+export async function checkGoalBase(git: GitContext, base: string | undefined): Promise<void> {
+  if (await tryResolveCommit(git, base ?? 'HEAD')) return;
+  if ((await tryResolveCommit(git, 'HEAD')) === undefined) {
+    throw new OmkError('usage', `the repository at ${git.cwd} has no commit yet: a goal starts from a commit${base ? ` (and --base ${base} names none)` : ''}`, {
+      hint: 'commit the current state first: git add -A && git commit -m "initial commit"',
+    });
+  }
+  throw new OmkError('usage', `--base ${base}: no commit named "${base}" in ${git.cwd}`, {
+    hint: 'name a branch, tag or commit that exists (git branch -a, git log -1 REF); fetch it first if it lives on a remote',
+  });
 }
 
 export interface IntakeOutcome {
@@ -104,6 +124,7 @@ async function writeGoalJson(scope: GoalScope, req: GoalRequest, intake: IntakeR
       max_agents: req.maxAgents,
       until_ready: req.untilReady,
       gates: req.gates ?? null,
+      gate_commands: req.gateCommands ?? null,
       policy: req.delivery?.policy ?? null,
       merge_policy: req.delivery?.mergePolicy ?? null,
       team: req.team ? { workers: req.team.workers, role: req.team.role } : null,

@@ -49,6 +49,7 @@ export async function resumeGoal(rt: GoalRuntime, goalId: string, control: Contr
     untilReady: before.intake?.until_ready ?? options.untilReady,
     ...(only ? { only } : {}),
     ...(options.gates ? { gates: options.gates } : {}),
+    ...(options.gateCommands ? { gateCommands: options.gateCommands } : {}),
     // A team run stays one: an intake run by the resume asks no question, and planning decomposes.
     ...(options.team ? { team: options.team } : {}),
     // Kept so that an intake run by the resume records them again in goal.json.
@@ -64,13 +65,14 @@ export async function resumeGoal(rt: GoalRuntime, goalId: string, control: Contr
 
 /** The run's options as goal.json recorded them (needed when the controller stopped before intake, and for delivery). */
 export async function recordedOptions(file: string): Promise<RecordedOptions> {
-  const fallback = { maxAgents: 1, untilReady: false, gates: undefined, policy: undefined, mergePolicy: undefined, team: undefined };
+  const fallback = { maxAgents: 1, untilReady: false, gates: undefined, gateCommands: undefined, policy: undefined, mergePolicy: undefined, team: undefined };
   try {
     const doc = JSON.parse((await readTextIfExists(file)) ?? '{}') as {
       options?: {
         max_agents?: number;
         until_ready?: boolean;
         gates?: string[] | null;
+        gate_commands?: Record<string, string> | null;
         policy?: string | null;
         merge_policy?: string | null;
         team?: unknown;
@@ -81,6 +83,7 @@ export async function recordedOptions(file: string): Promise<RecordedOptions> {
       maxAgents: o?.max_agents ?? 1,
       untilReady: o?.until_ready ?? false,
       gates: o?.gates ?? undefined,
+      gateCommands: recordedGateCommands(o?.gate_commands),
       policy: o?.policy ?? undefined,
       mergePolicy: o?.merge_policy ?? undefined,
       team: recordedTeamSpec(o?.team),
@@ -94,6 +97,8 @@ export interface RecordedOptions {
   maxAgents: number;
   untilReady: boolean;
   gates: string[] | undefined;
+  /** `--gate NAME=COMMAND` gates of the run; undefined when there were none. */
+  gateCommands: Record<string, string> | undefined;
   /** `--policy` / `--merge-policy` as the run resolved them; undefined for a goal recorded before they were. */
   policy: string | undefined;
   mergePolicy: string | undefined;
@@ -101,6 +106,12 @@ export interface RecordedOptions {
   team: TeamSpec | undefined;
 }
 
+
+function recordedGateCommands(value: unknown): Record<string, string> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string');
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
 
 /** A single step the goal is not ready for is refused before anything changes (no claim, no status change). */
 async function refuseStepOutOfOrder(scope: ReturnType<typeof scopeOf>, log: ReturnType<typeof foldGoalLog>, only: SingleStep): Promise<void> {

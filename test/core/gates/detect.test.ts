@@ -63,6 +63,25 @@ describe('detectGates: Python', () => {
     expect(commands(facts({ files: ['setup.py', 'tox.ini'], toxIniSections: ['pytest'] }))).toEqual({ pytest: 'python3 -m pytest' });
   });
 
+  it('root-level test modules without a manifest: unittest (or pytest when installed), each with its reason', () => {
+    const gates = detectGates(facts({ files: ['m.py', 'test_m.py'] }));
+    expect(gates.map((g) => [g.name, g.command])).toEqual([['unittest', 'python3 -m unittest']]);
+    expect(gates[0]!.why).toBe('m.py at the root marks a Python project and root-level test_m.py; pytest is not installed, so unittest discovery; no environment manager found');
+    expect(commands(facts({ files: ['calc.py', 'calc_test.py'] }))).toEqual({ unittest: 'python3 -m unittest discover -p "*_test.py"' });
+    expect(commands(facts({ files: ['m.py', 'test_m.py'], tools: ['pytest'] }))).toEqual({ pytest: 'python3 -m pytest' });
+    expect(commands(facts({ files: ['pyproject.toml', 'uv.lock', 'test_m.py'] }))).toEqual({ unittest: 'uv run python -m unittest' });
+    // Python files but no tests anywhere: no test gate is invented.
+    expect(commands(facts({ files: ['m.py'] }))).toEqual({});
+  });
+
+  it('a Makefile test target only when no ecosystem test runner was found', () => {
+    const make = { file: 'Makefile', targets: ['all', 'test'] };
+    expect(commands(facts({ files: ['Makefile'], makefile: make }))).toEqual({ 'make-test': 'make test' });
+    expect(detectGates(facts({ files: ['Makefile'], makefile: make }))[0]!.why).toBe('Makefile has a `test` target and no other test runner was found');
+    expect(commands(facts({ files: ['Makefile', 'm.py', 'test_m.py'], makefile: make }))).toEqual({ unittest: 'python3 -m unittest' });
+    expect(commands(facts({ files: ['Makefile'], makefile: { file: 'Makefile', targets: ['all'] } }))).toEqual({});
+  });
+
   it('adds ruff and mypy only when configured, through uv or poetry when used', () => {
     expect(commands(facts({ files: ['pyproject.toml', 'uv.lock', 'tests/'], pyprojectTools: ['ruff', 'mypy'] }))).toEqual({
       pytest: 'uv run pytest',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectGates } from '../../../src/core/gates/detect.js';
-import { inspectRepo, iniSections, parsePackageJson } from '../../../src/runtime/gates/inspect-repo.js';
+import { inspectRepo, iniSections, makeTargets, parsePackageJson } from '../../../src/runtime/gates/inspect-repo.js';
 import { loadGates } from '../../../src/runtime/gates/load-gates.js';
 import { fixtureDir } from './helpers.js';
 
@@ -45,6 +45,20 @@ describe('detection from fixture manifests', () => {
     expect(await detectIn('rust', { PATH: bin.PATH })).toEqual({ 'cargo-test': 'cargo test', clippy: 'cargo clippy --all-targets' });
   });
 
+  it('Python with only root-level unittest modules: unittest discovery, or pytest when it is installed', async () => {
+    expect(await detectIn('python-root-unittest')).toEqual({ unittest: 'python3 -m unittest' });
+    const pytest = fakePath(['pytest']);
+    try {
+      expect(await detectIn('python-root-unittest', { PATH: pytest.PATH })).toEqual({ pytest: 'python3 -m pytest' });
+    } finally {
+      pytest.cleanup();
+    }
+  });
+
+  it('a Makefile with a test target and no ecosystem runner', async () => {
+    expect(await detectIn('make-c')).toEqual({ 'make-test': 'make test' });
+  });
+
   it('Go', async () => {
     expect(await detectIn('go')).toEqual({ 'go-test': 'go test ./...', 'go-vet': 'go vet ./...' });
   });
@@ -84,5 +98,12 @@ describe('detection from fixture manifests', () => {
     expect(set.active.map((g) => g.name)).toEqual(['unit']);
     expect(set.detected.map((g) => g.name)).toEqual(['go-test', 'go-vet']);
     expect(set.configured[0]!.why).toBe('[gates.unit] in config');
+  });
+});
+
+describe('makeTargets', () => {
+  it('lists explicit targets, not variables, pattern rules, special targets or recipe lines', () => {
+    const text = 'CC := cc\nX = a:b\n.PHONY: all test\nall check: prog\n\tcd x && y: z\ntest:: all\n%.o: %.c\n';
+    expect(makeTargets(text)).toEqual(['all', 'check', 'test']);
   });
 });

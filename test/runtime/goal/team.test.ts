@@ -193,7 +193,7 @@ describe('omk team run N:ROLE "TASK": a goal decomposed into N independent slice
     const store = await openStore({ dbFile: paths.dbFile!, goalsDir: paths.goalsDir! });
     let goalId: string;
     try {
-      const rt = { store, goalsDir: paths.goalsDir!, gates: [], config: defaultConfig(), now: () => new Date(), randomHex: () => 'beef' } as unknown as GoalRuntime;
+      const rt = { store, repoRoot: repo.root, env: repo.env, goalsDir: paths.goalsDir!, gates: [], config: defaultConfig(), now: () => new Date(), randomHex: () => 'beef' } as unknown as GoalRuntime;
       goalId = (await createGoal(rt, { request: 'give a.js and b.js their parts', maxAgents: 2, untilReady: false, team: { workers: 2, role: 'executor' } })).goalId;
     } finally {
       await store.close();

@@ -22,9 +22,14 @@ export function printResult(ctx: CliContext, result: GoalRunResult, goalDir: str
     return;
   }
   writeLine(ctx, `goal ${result.goalId}: ${result.status}`);
-  writeLine(ctx, `  ${proof?.readiness ?? result.reason}`);
-  for (const gap of proof?.known_gaps ?? []) writeLine(ctx, `  gap: ${gap}`);
-  for (const h of proof?.human_decisions_required ?? []) writeLine(ctx, `  needs a human: ${h}`);
+  const readiness = proof?.readiness ?? result.reason;
+  writeLine(ctx, `  ${readiness}`);
+  // Why the run stopped when that is not the proof's own sentence (an until-ready run out of rounds or progress).
+  if (proof && result.reason !== readiness) writeLine(ctx, `  stopped: ${result.reason}`);
+  // Each fact once: the readiness sentence quotes the first gap, and a blocking question is also a gap.
+  const gaps = proof?.known_gaps ?? [];
+  for (const gap of gaps) if (!readiness.includes(gap)) writeLine(ctx, `  gap: ${gap}`);
+  for (const h of proof?.human_decisions_required ?? []) if (!gaps.includes(h) && !readiness.includes(h)) writeLine(ctx, `  needs a human: ${h}`);
   if (proof) writeLine(ctx, `  proof: ${path.join(goalDir, 'proof.md')} (verify: omk goal proof ${result.goalId} --verify)`);
   else writeLine(ctx, `  files: ${goalDir}`);
 }

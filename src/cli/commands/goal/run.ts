@@ -25,7 +25,7 @@ export async function goalRunCommand(ctx: CliContext, request: string, opts: Goa
 }
 
 /** `omk goal plan "GOAL"`: intake and planning only. */
-export async function goalPlanCommand(ctx: CliContext, request: string, opts: Pick<GoalRunFlags, 'engine' | 'gates' | 'base' | 'json'>): Promise<number> {
+export async function goalPlanCommand(ctx: CliContext, request: string, opts: Pick<GoalRunFlags, 'engine' | 'gates' | 'gate' | 'base' | 'json'>): Promise<number> {
   const { json, ...plan } = opts;
   const { result, goalDir } = await goalService(ctx).plan(request, plan);
   printResult(ctx, result, goalDir, json === true);

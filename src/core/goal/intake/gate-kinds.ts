@@ -11,7 +11,7 @@ const KIND_WORDS: ReadonlyArray<readonly [GateKind, readonly string[]]> = [
   ['docs', ['docs', 'doc', 'documentation', 'typedoc', 'mkdocs', 'sphinx', 'docusaurus', 'vitepress', 'rustdoc']],
   ['typecheck', ['typecheck', 'types', 'tsc', 'mypy', 'pyright', 'typing', 'flow']],
   ['lint', ['lint', 'eslint', 'clippy', 'ruff', 'flake8', 'pylint', 'golangci', 'biome', 'prettier', 'fmt', 'format', 'rubocop', 'shellcheck', 'markdownlint']],
-  ['test', ['test', 'tests', 'unit', 'integration', 'e2e', 'spec', 'vitest', 'jest', 'pytest', 'mocha', 'ava', 'tap', 'rspec', 'phpunit', 'ctest']],
+  ['test', ['test', 'tests', 'unit', 'integration', 'e2e', 'spec', 'vitest', 'jest', 'pytest', 'mocha', 'ava', 'tap', 'rspec', 'phpunit', 'ctest', 'unittest']],
   ['build', ['build', 'compile', 'make', 'bundle', 'esbuild', 'webpack', 'vite', 'rollup']],
 ];
 

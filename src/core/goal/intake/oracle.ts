@@ -11,9 +11,9 @@ interface OracleRule {
   question: string;
 }
 
-const GATE_HINT = 'configure it as a gate (`[gates.NAME] command = "…"` in .omk/config.toml)';
+const GATE_HINT = 'configure it as a gate (`[gates.NAME] command = "…"` in .omk/config.toml) or give it to this run (`omk goal run … --gate "test=COMMAND"`)';
 const NO_TEST_QUESTION =
-  `Which behaviour should change, and how will we know it works — which test or command must pass? This repository has no test gate; ${GATE_HINT} or name the command.`;
+  `Which behaviour should change, and how will we know it works — which test or command must pass? This repository has no test gate; ${GATE_HINT}.`;
 
 /** docs/intake.md, "Oracle", is this table in prose. */
 export const ORACLE_RULES: Readonly<Record<GoalType, OracleRule>> = {
@@ -21,7 +21,7 @@ export const ORACLE_RULES: Readonly<Record<GoalType, OracleRule>> = {
     kinds: ['test', 'typecheck'],
     required: ['test'],
     why: 'a bug fix is done when a regression test and the existing tests pass',
-    question: `Which test or command reproduces the bug and must pass once it is fixed? This repository has no test gate; ${GATE_HINT} or name the command.`,
+    question: `Which test or command reproduces the bug and must pass once it is fixed? This repository has no test gate; ${GATE_HINT}.`,
   },
   feature: {
     kinds: ['test', 'typecheck', 'lint', 'build'],
