@@ -34,6 +34,7 @@ export function defaultConfig(): OmkConfig {
     },
     gates: {},
     worktrees: { root: '.omk/worktrees' },
+    notify: {},
     dashboard: { port: 4777 },
     log: { level: 'warn' },
   };

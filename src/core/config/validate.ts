@@ -161,6 +161,7 @@ export function validateMerged(values: ConfigTree, sources: ReadonlyMap<string, 
   checkApproval(values.approval, report);
   checkDelivery(values.delivery, report);
   checkWorktrees(values.worktrees, report);
+  checkNotify(values.notify, report);
   return problems;
 }
 
@@ -182,6 +183,37 @@ function checkWorktrees(worktrees: unknown, report: (path: string[], expected: s
   }
   if (typeof setup === 'string' && setup.trim() === '') {
     report(['worktrees', 'setup'], 'a shell command run in each new worktree, e.g. "npm ci" (or no key at all)', JSON.stringify(setup));
+  }
+}
+
+/** Each `[notify.targets.NAME]` has a kind; webhooks have exactly one of `url` (http or https) and `url_env`; the desktop has neither. */
+function checkNotify(notify: unknown, report: (path: string[], expected: string, found: string) => void): void {
+  if (!isTable(notify) || !isTable(notify.targets)) return;
+  for (const [name, target] of Object.entries(notify.targets)) {
+    if (!isTable(target)) continue;
+    const at = (key: string): string[] => ['notify', 'targets', name, key];
+    if (target.kind === undefined) {
+      report(at('kind'), 'one of "webhook", "slack", "discord", "desktop"', MISSING);
+      continue;
+    }
+    const { url, url_env: urlEnv } = target;
+    if (target.kind === 'desktop') {
+      for (const key of ['url', 'url_env'] as const) {
+        if (target[key] !== undefined) report(at(key), 'no URL for kind = "desktop" (it notifies this machine)', JSON.stringify(target[key]));
+      }
+      continue;
+    }
+    if (url === undefined && urlEnv === undefined) {
+      report(at('url_env'), 'the name of the environment variable holding the webhook URL (or `url`)', MISSING);
+    } else if (url !== undefined && urlEnv !== undefined) {
+      report(at('url'), 'one of `url` and `url_env`, not both', 'both');
+    }
+    if (typeof url === 'string' && !/^https?:\/\/[^\s/]+/.test(url)) {
+      report(at('url'), 'an http(s) URL such as "https://hooks.example.com/omk"', JSON.stringify(url));
+    }
+    if (typeof urlEnv === 'string' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(urlEnv)) {
+      report(at('url_env'), 'an environment variable name such as "OMK_SLACK_WEBHOOK"', JSON.stringify(urlEnv));
+    }
   }
 }
 

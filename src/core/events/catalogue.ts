@@ -338,6 +338,38 @@ export const EVENT_CATALOGUE = {
     hint: z.string().nullable(),
   }),
 
+  // Notifications (docs/notify.md): each delivery's outcome, recorded by the process that sent it, after
+  // the event that triggered it. Targets are named, never their URLs.
+  /** One attempt to notify a target failed and will be retried after `retry_in_ms`. */
+  'notify.attempt_failed': z.object({
+    target: z.string().min(1),
+    kind: z.string().min(1),
+    trigger: z.string().min(1),
+    trigger_seq: z.number().int().nonnegative(),
+    attempt: z.number().int().positive(),
+    error: z.string(),
+    retry_in_ms: z.number().int().nonnegative(),
+  }),
+  /** A target accepted the notification (`detail`: `HTTP 200`, the desktop command). */
+  'notify.delivered': z.object({
+    target: z.string().min(1),
+    kind: z.string().min(1),
+    trigger: z.string().min(1),
+    trigger_seq: z.number().int().nonnegative(),
+    attempts: z.number().int().positive(),
+    detail: z.string(),
+  }),
+  /** The notification never reached the target: retries ran out, or the failure cannot pass (`retryable` false). The goal is unaffected. */
+  'notify.failed': z.object({
+    target: z.string().min(1),
+    kind: z.string().min(1),
+    trigger: z.string().min(1),
+    trigger_seq: z.number().int().nonnegative(),
+    attempts: z.number().int().nonnegative(),
+    error: z.string(),
+    retryable: z.boolean(),
+  }),
+
   // Chat session (routed requests, workers, refusals, cost).
   'classifier.decided': z.object({
     intent,
