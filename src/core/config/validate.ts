@@ -11,7 +11,7 @@ import { CONFIG_SCHEMA, describeExpected, type FieldSpec } from './schema.js';
 import { looksLikeSecret } from './secrets.js';
 import { isDuration } from './duration.js';
 import { describeFound } from './value.js';
-import type { ConfigProblem, ConfigSource, ConfigTree } from './types.js';
+import { NOTIFY_KINDS, type ConfigProblem, type ConfigSource, type ConfigTree } from './types.js';
 
 const SECRET_EXPECTED =
   'no literal API key (put the key in an environment variable and name that variable with api_key_env)';
@@ -197,6 +197,8 @@ function checkNotify(notify: unknown, report: (path: string[], expected: string,
       continue;
     }
     const { url, url_env: urlEnv } = target;
+    // An unknown kind is reported by the schema; what it needs cannot be said.
+    if (typeof target.kind !== 'string' || !(NOTIFY_KINDS as readonly string[]).includes(target.kind)) continue;
     if (target.kind === 'desktop') {
       for (const key of ['url', 'url_env'] as const) {
         if (target[key] !== undefined) report(at(key), 'no URL for kind = "desktop" (it notifies this machine)', JSON.stringify(target[key]));
