@@ -415,6 +415,19 @@ export const EVENT_CATALOGUE = {
     session: z.string().optional(),
     tool_call_id: z.string().optional(),
   }),
+  /**
+   * An `ask`-mode approval is waiting for a person (docs/notify.md "approval_waiting"). It is settled by the
+   * `approval.decided` with the same `session` and `tool_call_id` (or, without one, the same `summary`).
+   */
+  'approval.requested': z.object({
+    tool_kind: z.string().min(1),
+    /** The command or the paths, redacted and shortened, as in `approval.decided`. */
+    summary: z.string(),
+    session: z.string().optional(),
+    tool_call_id: z.string().optional(),
+    /** When the question is answered by its default without a person; null: it waits. */
+    timeout_ms: z.number().int().nonnegative().nullable(),
+  }),
 } as const satisfies Record<EventTypeName, z.ZodType>;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

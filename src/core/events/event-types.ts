@@ -69,6 +69,7 @@ export const EVENT_TYPES = [
   'request.refused',
   'cost.recorded',
   'approval.decided',
+  'approval.requested',
 ] as const;
 export type EventTypeName = (typeof EVENT_TYPES)[number];
 

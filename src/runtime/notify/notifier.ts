@@ -1,5 +1,5 @@
 import type { GoalFeed } from '../../core/feed/feed.js';
-import { foldNotifyEvent, initialNotifyState, takeNotifications, type Notification, type NotifySettings, type NotifyTarget } from '../../core/notify/index.js';
+import { foldNotifyEvent, initialNotifyState, nextApprovalDue, takeDueApprovals, takeNotifications, type Notification, type NotifySettings, type NotifyTarget } from '../../core/notify/index.js';
 import type { Store } from '../../core/store/store.js';
 import { describeError } from '../../core/errors.js';
 import { deliverWithRetries, type DeliveryFact } from './deliver.js';
@@ -16,6 +16,8 @@ export interface NotifierOptions {
   repository: string | null;
   env: Readonly<Record<string, string | undefined>>;
   platform?: string;
+  /** @default Date.now */
+  now?: () => number;
   warn: (message: string) => void;
 }
 
@@ -40,6 +42,25 @@ export function startNotifier(o: NotifierOptions): Notifier {
   const inflight = new Set<Promise<unknown>>();
   const waiters: Array<{ seq: number; resolve: () => void }> = [];
   let ended = false;
+  const now = o.now ?? Date.now;
+  let approvalTimer: NodeJS.Timeout | undefined;
+
+  /** Wakes when the earliest waiting approval has waited long enough (re-armed after every read). */
+  const armApprovalTimer = (): void => {
+    if (approvalTimer) clearTimeout(approvalTimer);
+    approvalTimer = undefined;
+    if (ended || !o.settings.targets.some((t) => t.on.has('approval_waiting'))) return;
+    const due = nextApprovalDue(state, o.settings.approvalWaitMs);
+    if (due === null) return;
+    approvalTimer = setTimeout(() => {
+      approvalTimer = undefined;
+      if (ended) return;
+      for (const n of takeDueApprovals(state, now(), o.settings.approvalWaitMs, o.repository)) dispatch(n);
+      armApprovalTimer();
+    }, Math.max(0, due - now()));
+    // Waiting for an approval never keeps a finished process alive.
+    approvalTimer.unref();
+  };
 
   const release = (): void => {
     for (let i = waiters.length - 1; i >= 0; i -= 1) {
@@ -91,6 +112,7 @@ export function startNotifier(o: NotifierOptions): Notifier {
         foldNotifyEvent(state, m.event);
         if (m.latest) {
           for (const n of takeNotifications(state, o.repository)) dispatch(n);
+          armApprovalTimer();
           release();
         }
       }
@@ -98,6 +120,7 @@ export function startNotifier(o: NotifierOptions): Notifier {
       o.warn(`notify: stopped reading the goal's events: ${describeError(error)}`);
     } finally {
       ended = true;
+      if (approvalTimer) clearTimeout(approvalTimer);
       release();
     }
   })();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../src/core/events/envelope.js';
-import { desktopCommand, desktopText, foldNotifyEvent, initialNotifyState, renderBody, takeNotifications, type Notification } from '../../../src/core/notify/index.js';
+import { desktopCommand, desktopText, foldNotifyEvent, initialNotifyState, nextApprovalDue, renderBody, takeDueApprovals, takeNotifications, type Notification } from '../../../src/core/notify/index.js';
 
 let seq = 0;
 const ev = (type: string, payload: Record<string, unknown>): EventEnvelope => ({ seq: ++seq, ts: `2026-01-01T00:00:0${seq % 10}.000Z`, type, payload, prev: '', hash: '' });
@@ -54,6 +54,35 @@ describe('notification folding', () => {
     const [blocked, budget] = takeNotifications(state, null);
     expect(blocked).toMatchObject({ trigger: 'blocked_on_human', question: 'how will we know?', detail: 'how will we know?', title: 'use [REDACTED] to deploy', next: 'omk goal status g2' });
     expect(budget).toMatchObject({ trigger: 'needs_more_budget', budget: { dimension: 'usd', detail: 'used $2 of $1' }, detail: 'budget exhausted (usd): used $2 of $1' });
+  });
+});
+
+describe('waiting approvals', () => {
+  it('are due approval_wait after their request, once; a decision or a verdict settles them; an earlier notification counts', () => {
+    seq = 0;
+    const state = initialNotifyState('g3', 0);
+    const at = (t: string, type: string, payload: Record<string, unknown>): EventEnvelope => ({ ...ev(type, payload), ts: t });
+    foldNotifyEvent(state, at('2026-01-01T00:00:00.000Z', 'approval.requested', { tool_kind: 'execute', summary: 'npm publish', tool_call_id: 'a', timeout_ms: null }));
+    foldNotifyEvent(state, at('2026-01-01T00:00:10.000Z', 'approval.requested', { tool_kind: 'edit', summary: 'x.js', timeout_ms: null }));
+    const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+    expect(nextApprovalDue(state, 60_000)).toBe(t0 + 60_000);
+    expect(takeDueApprovals(state, t0 + 59_999, 60_000, null)).toEqual([]);
+    const due = takeDueApprovals(state, t0 + 65_000, 60_000, null);
+    expect(due).toMatchObject([{ trigger: 'approval_waiting', event_seq: 1, approval: { summary: 'npm publish', waiting_ms: 65_000 }, detail: 'an agent asks to execute: npm publish (waiting 65 s)' }]);
+    expect(nextApprovalDue(state, 60_000)).toBe(t0 + 70_000);
+    expect(takeDueApprovals(state, t0 + 999_000, 60_000, null).map((n) => n.event_seq)).toEqual([2]);
+    expect(nextApprovalDue(state, 60_000)).toBeNull();
+
+    const again = initialNotifyState('g3', 0);
+    seq = 0;
+    foldNotifyEvent(again, ev('approval.requested', { tool_kind: 'execute', summary: 'a', timeout_ms: null }));
+    foldNotifyEvent(again, ev('notify.delivered', { target: 'h', kind: 'webhook', trigger: 'approval_waiting', trigger_seq: 1, attempts: 1, detail: 'HTTP 200' }));
+    foldNotifyEvent(again, ev('approval.requested', { tool_kind: 'execute', summary: 'b', timeout_ms: null }));
+    foldNotifyEvent(again, ev('approval.decided', { mode: 'ask', tool_kind: 'execute', summary: 'b', decision: 'allow', rule: 'ask:allowed', reason: 'r' }));
+    expect(nextApprovalDue(again, 1)).toBeNull();
+    foldNotifyEvent(again, ev('approval.requested', { tool_kind: 'execute', summary: 'c', timeout_ms: null }));
+    foldNotifyEvent(again, ev('goal.status_changed', { from: 'running', to: 'cancelled' }));
+    expect(nextApprovalDue(again, 1)).toBeNull();
   });
 });
 

@@ -174,6 +174,8 @@ export function summarizeEvent(type: string, payload: unknown): string {
       return `notified ${s(p.target)} (${s(p.kind)}) of ${s(p.trigger)} at seq ${s(p.trigger_seq)}: ${s(p.detail)}`;
     case 'notify.failed':
       return `notification to ${s(p.target)} (${s(p.kind)}) of ${s(p.trigger)} not delivered after ${s(p.attempts)} attempt(s)${p.retryable === false ? ' (will not pass by retrying)' : ''}: ${s(p.error)}`;
+    case 'approval.requested':
+      return `approval waiting for a person: ${s(p.tool_kind)}: ${s(p.summary)}`;
     case 'approval.decided':
       return `approval ${s(p.decision)} ${s(p.tool_kind)}: ${s(p.summary)} [${s(p.rule)}]`;
     case 'cost.recorded':
