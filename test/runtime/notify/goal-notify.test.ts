@@ -136,6 +136,13 @@ describe('notifications from a real goal run', () => {
     const body = r.received[0]!.json as { trigger: string; budget: { dimension: string }; detail: string; next: string };
     expect(body).toMatchObject({ trigger: 'needs_more_budget', status: 'needs_more_budget', budget: { dimension: 'tokens' }, next: `omk goal budget-add ${run.out.goal_id} --tokens N` });
     expect(body.detail).toMatch(/^budget exhausted \(tokens\)/);
+
+    // budget-add resumes the goal in this process: its verdict is sent, the earlier stop is not sent again.
+    const more = await runOmk(['goal', 'budget-add', run.out.goal_id, '--tokens', '1m'], { cwd: repo.root, env: repo.env });
+    expect(more.status, more.stderr).toBe(0);
+    expect(r.received.map((q) => (q.json as { trigger: string; status: string }).status)).toEqual(['needs_more_budget', 'ready']);
+    const log = events(run.out.goal_id);
+    expect(log.filter((e) => e.type === 'notify.delivered').map((e) => e.payload.trigger_seq)).toEqual([verdictSeq(log, 'needs_more_budget'), verdictSeq(log, 'ready')]);
   });
 
   it('a refused and a hanging webhook do not change the goal: its verdict is committed first, retries and failures are recorded after it', async () => {
