@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startModelServer } from '../../fixtures/model-server/index.js';
 import { runOmk } from '../../helpers/cli.js';
+import { BUILT, isRunning, runOmkChild, until } from '../goal/cli-child.js';
 import { builtinConfig, planStep, sampleRepo, type SampleRepo } from '../goal/sample-repo.js';
 import { refusedPort, startReceiver, type Receiver } from './receiver.js';
 
@@ -183,6 +184,19 @@ describe('notifications from a real goal run', () => {
       { type: 'notify.failed', attempts: 2, retryable: true },
     ]);
     expect(hanging.received).toHaveLength(2);
+  });
+
+  it.skipIf(!BUILT)('a detached controller notifies too (real CLI child; needs npm run build)', { timeout: 60_000 }, async () => {
+    const r = await receiver();
+    model = await startModelServer({ scenario: { name: 'notify', steps: [planStep()] } });
+    repo.writeConfig(`${builtinConfig(model.url)}\n[notify.targets.hook]\nkind = "webhook"\nurl = "${r.url}/hook"\n`);
+    const run = await runOmkChild(['goal', 'run', UNTESTABLE, '--detach', '--json'], repo.root, repo.env);
+    expect(run.code, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout) as { goal_id: string; pid: number };
+    await r.waitFor(1);
+    expect(r.received[0]!.json).toMatchObject({ trigger: 'blocked_on_human', goal_id: doc.goal_id });
+    expect(await until(() => !isRunning(doc.pid), 20_000)).toBe(true);
+    expect(events(doc.goal_id).filter((e) => e.type === 'notify.delivered')).toHaveLength(1);
   });
 
   it('desktop notifications run notify-send when it is on PATH, and fail once, recorded, when it is not', async () => {
