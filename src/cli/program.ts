@@ -101,6 +101,14 @@ export function buildProgram(
       run(async (ctx) => (await import('./commands/engines.js')).enginesDoctorCommand(ctx, names, opts)),
     );
 
+  const notify = program.command('notify').description('notifications when a goal needs a person (docs/notify.md)');
+  notify
+    .command('test')
+    .description('send a test notification to each configured target (or the named ones) and report each result; exit 1 if any failed')
+    .argument('[targets...]', 'target names from [notify.targets.NAME] (default: all)')
+    .option('--json', 'machine-readable output')
+    .action((targets, opts) => run(async (ctx) => (await import('./commands/notify.js')).notifyTestCommand(ctx, targets, opts)));
+
   const gates = program.command('gates').description('the commands that judge a tree: list, run, circuit breakers');
   gates
     .command('list')

@@ -74,6 +74,14 @@ describe('omk config show', () => {
     expect(stdout).not.toContain('not-a-real-key');
   });
 
+  it('shows a notify webhook URL as its origin only (Slack and Discord URLs are credentials)', async () => {
+    await write(projectFile, '[notify.targets.team]\nkind = "slack"\nurl = "https://hooks.slack.com/services/T0/B0/webhookSecret"\n');
+    const { status, stdout } = await omk(repo, 'config', 'show', '--json');
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout).values.notify.targets.team).toEqual({ kind: 'slack', url: 'https://hooks.slack.com/[REDACTED]' });
+    expect(stdout).not.toContain('webhookSecret');
+  });
+
   it('with a key shows just that key, and a missing key is a usage error', async () => {
     const one = await omk(repo, 'config', 'show', 'dashboard.port');
     expect(one.stdout).toBe('dashboard.port = 4777  # default\n');

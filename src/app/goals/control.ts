@@ -7,6 +7,7 @@ import type { Goal } from '../../core/store/types.js';
 import { controllerAlive, describeController, goalDir, recordCancel, recordedOptions, recordPause, resumeGoal } from '../../runtime/goal/index.js';
 import type { AppContext } from '../context.js';
 import { openRepoStore, withRepoStore } from '../repo.js';
+import { startGoalNotifier } from '../notify.js';
 import { controlContext, goalRuntime } from '../runtime.js';
 import { deliverAfterRun, type RunOutcome } from './finish.js';
 
@@ -90,11 +91,13 @@ export async function resumeGoalToVerdict(ctx: AppContext, ref: string, opts: { 
 export async function resumeResolved(ctx: AppContext, store: Store, paths: Parameters<typeof goalRuntime>[2], goalId: string, engine: string | undefined): Promise<RunOutcome> {
   const { rt, config } = await goalRuntime(ctx, store, paths, engine ?? (await recordedEngine(store, goalId)), await recordedGates(paths.goalsDir, goalId));
   const control = await controlContext(ctx, paths);
+  const notifier = await startGoalNotifier(ctx, { store, paths, config, goalId });
   try {
     const result = await resumeGoal(rt, goalId, control);
     // Delivered as the run that created the goal would have (its recorded --policy / --merge-policy).
     return await deliverAfterRun(ctx, { store, paths, result, config });
   } finally {
+    await notifier.finish();
     await control.host.registry.close();
   }
 }

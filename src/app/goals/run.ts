@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseGateFlags } from '../../core/gates/spec.js';
 import { hasPerTaskLimits, parseBudgetLimits, parsePerTaskLimits, type BudgetLimits, type PerTaskLimits } from '../../core/budget/index.js';
 import type { OmkConfig } from '../../core/config/types.js';
 import { OmkError } from '../../core/errors.js';
+import { newGoalId } from '../../core/goal/controller/goal-id.js';
 import type { TeamSpec } from '../../core/goal/team.js';
 import { formatIncludeProblem, INCLUDE_FILE, parseInclude } from '../../core/worktree/include.js';
 import { loadConfig } from '../../runtime/config/load-config.js';
@@ -11,6 +13,7 @@ import { checkGoalBase, runGoal as driveGoal, type GoalRunResult } from '../../r
 import { checkDeliveryFlags, deliveryPolicies } from '../../runtime/goal-delivery/policies.js';
 import type { AppContext } from '../context.js';
 import { openRepoStore, repoPaths } from '../repo.js';
+import { startGoalNotifier } from '../notify.js';
 import { controlContext, goalRuntime } from '../runtime.js';
 import { detachedGoalId, startDetached, type DetachedStart } from './detach.js';
 import { deliverAfterRun, type RunOutcome } from './finish.js';
@@ -95,12 +98,15 @@ export function planGoal(ctx: AppContext, request: string, opts: Pick<GoalRunOpt
 
 async function run(ctx: AppContext, request: string, opts: GoalRunOptions, planOnly: boolean): Promise<RunOutcome> {
   const checked = await checkRun(ctx, opts);
-  const goalId = planOnly ? undefined : detachedGoalId(ctx);
+  // Chosen here rather than at intake so the notifier can follow the goal from its first event.
+  const goalId = planOnly ? undefined : (detachedGoalId(ctx) ?? newGoalId(ctx.now(), randomBytes(2).toString('hex')));
   const { store, paths } = await openRepoStore(ctx, 'create');
   try {
     const hasFlagGates = Object.keys(checked.flagGates).length > 0;
     const { rt, config } = await goalRuntime(ctx, store, paths, opts.engine, hasFlagGates ? { flagGates: checked.flagGates } : {});
     const control = await controlContext(ctx, paths);
+    // Notifications read the goal's committed events from the feed, off the goal loop (docs/notify.md).
+    const notifier = goalId ? await startGoalNotifier(ctx, { store, paths, config, goalId }) : undefined;
     try {
       const budget = goalBudgetLimits(checked.flags, config.budget, opts, checked.perTask);
       const gates = opts.gates?.split(',').map((g) => g.trim()).filter(Boolean);
@@ -126,6 +132,7 @@ async function run(ctx: AppContext, request: string, opts: GoalRunOptions, planO
       if (planOnly) return { result, goalDir: path.join(paths.goalsDir, result.goalId), delivery: undefined };
       return await deliverAfterRun(ctx, { store, paths, result, config, policies: delivery });
     } finally {
+      await notifier?.finish();
       await control.host.registry.close();
     }
   } finally {

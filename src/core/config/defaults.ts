@@ -35,6 +35,7 @@ export function defaultConfig(): OmkConfig {
     gates: {},
     worktrees: { root: '.omk/worktrees' },
     containment: { mode: 'auto' },
+    notify: {},
     dashboard: { port: 4777 },
     log: { level: 'warn' },
   };

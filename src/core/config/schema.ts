@@ -8,6 +8,8 @@ import {
   CONFIG_LOG_LEVELS,
   ENGINE_PROTOCOLS,
   MERGE_POLICIES,
+  NOTIFY_KINDS,
+  NOTIFY_TRIGGERS,
   POLICIES,
   PROMPT_DEFAULTS,
   RULE_ACTIONS,
@@ -86,6 +88,24 @@ export const DELIVERY_SPEC: FieldSpec = table({
   required_checks: { kind: 'string-array' },
 });
 
+const triggers: FieldSpec = { kind: 'string-or-array', oneOf: NOTIFY_TRIGGERS };
+
+export const NOTIFY_TARGET_SPEC: FieldSpec = table({
+  kind: str(NOTIFY_KINDS),
+  url: str(),
+  url_env: str(),
+  on: triggers,
+});
+
+export const NOTIFY_SPEC: FieldSpec = table({
+  on: triggers,
+  approval_wait: { kind: 'duration' },
+  timeout: { kind: 'duration' },
+  retries: { kind: 'integer', min: 0, max: 10 },
+  retry_backoff: { kind: 'duration' },
+  targets: { kind: 'named', of: NOTIFY_TARGET_SPEC },
+});
+
 /** Thresholds are small whole numbers; the minimums are the detector's own (one attempt is no repetition). */
 const threshold = (min: number): FieldSpec => ({ kind: 'integer', min, max: 100 });
 
@@ -120,6 +140,7 @@ export const CONFIG_SCHEMA: FieldSpec = table({
   gates: { kind: 'named', of: GATE_SPEC },
   worktrees: table({ root: str(), setup: str(), setup_timeout: { kind: 'duration' } }),
   containment: table({ mode: str(CONTAINMENT_MODES), writable: { kind: 'string-array' } }),
+  notify: NOTIFY_SPEC,
   dashboard: table({ port: { kind: 'integer', min: 1, max: 65535 } }),
   log: table({ level: str(CONFIG_LOG_LEVELS) }),
 });

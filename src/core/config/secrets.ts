@@ -2,6 +2,7 @@
  * Literal credentials do not belong in config files, which get committed and shared. Engines name the
  * variable that holds a key (`api_key_env`); the key itself stays in the environment.
  */
+import { urlOrigin } from '../notify/settings.js';
 import { REDACTED, redactSecrets } from '../redact.js';
 
 const KEY_SHAPES: ReadonlyArray<RegExp> = [
@@ -28,6 +29,8 @@ const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|AUTH/i;
 export function redactConfigValue(path: readonly string[], value: unknown): unknown {
   const inEnvTable = path.length >= 4 && (path[0] === 'engines' || path[0] === 'gates') && path[2] === 'env';
   if (inEnvTable && typeof value === 'string' && SECRET_NAME.test(path[3] ?? '')) return REDACTED;
+  // A Slack or Discord webhook URL is its own credential: only where it points is shown.
+  if (path[0] === 'notify' && path[1] === 'targets' && path[3] === 'url' && typeof value === 'string') return `${urlOrigin(value)}/${REDACTED}`;
   if (typeof value === 'string') return looksLikeSecret(value) ? REDACTED : redactSecrets(value);
   if (Array.isArray(value)) return value.map((v: unknown, i) => redactConfigValue([...path, String(i)], v));
   return value;

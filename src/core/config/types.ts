@@ -9,6 +9,10 @@ export const ENGINE_PROTOCOLS = ['acp', 'wire', 'openai'] as const;
 export const CONFIG_LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export const RULE_ACTIONS = ['allow', 'deny', 'ask'] as const;
 export const PROMPT_DEFAULTS = ['allow', 'deny'] as const;
+/** What a `[notify]` target is told about (docs/notify.md "Triggers"). */
+export const NOTIFY_TRIGGERS = ['verdict', 'blocked_on_human', 'needs_more_budget', 'approval_waiting'] as const;
+/** How a `[notify.targets.NAME]` is reached: a JSON webhook, Slack or Discord incoming webhooks, the desktop. */
+export const NOTIFY_KINDS = ['webhook', 'slack', 'discord', 'desktop'] as const;
 /** Tool kinds an approval rule may name (the ACP set; see core/approval/types.ts). */
 export const RULE_TOOL_KINDS = ['read', 'edit', 'delete', 'move', 'search', 'execute', 'fetch', 'think', 'other'] as const;
 
@@ -19,6 +23,8 @@ export type EngineProtocol = (typeof ENGINE_PROTOCOLS)[number];
 export type ConfigLogLevel = (typeof CONFIG_LOG_LEVELS)[number];
 export type RuleActionValue = (typeof RULE_ACTIONS)[number];
 export type RuleToolKind = (typeof RULE_TOOL_KINDS)[number];
+export type NotifyTrigger = (typeof NOTIFY_TRIGGERS)[number];
+export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
 /** A duration as written: `"90s"`, `"15m"`, `"2h"`, `"1h30m"`, or a number of seconds. See duration.ts. */
 export type DurationValue = string | number;
@@ -149,6 +155,32 @@ export interface WorktreesConfig {
   setup_timeout?: DurationValue;
 }
 
+/** `[notify.targets.NAME]`: one place notifications go (docs/notify.md). */
+export interface NotifyTargetConfig {
+  kind: NotifyKind;
+  /** The webhook URL (`webhook`, `slack`, `discord`). Slack and Discord URLs carry their secret: prefer `url_env`. */
+  url?: string;
+  /** The NAME of the environment variable holding the URL, never the URL. */
+  url_env?: string;
+  /** The triggers this target receives. @default notify.on */
+  on?: NotifyTrigger | NotifyTrigger[];
+}
+
+/** `[notify]`: notifications when a goal needs a person (docs/notify.md). No targets, no notifications. */
+export interface NotifyConfig {
+  /** The triggers every target receives unless it says otherwise. @default all of NOTIFY_TRIGGERS */
+  on?: NotifyTrigger | NotifyTrigger[];
+  /** How long an approval waits for a human before `approval_waiting` is sent. @default "5m" */
+  approval_wait?: DurationValue;
+  /** One delivery attempt's limit (connect + answer, or the desktop command). @default "10s" */
+  timeout?: DurationValue;
+  /** Attempts after the first, for failures that may pass (network, timeout, HTTP 429 or 5xx). @default 3 */
+  retries?: number;
+  /** The wait before the first retry; each later one doubles it. @default "2s" */
+  retry_backoff?: DurationValue;
+  targets?: Record<string, NotifyTargetConfig>;
+}
+
 export interface OmkConfig {
   defaults: {
     engine: string;
@@ -174,6 +206,7 @@ export interface OmkConfig {
   gates: Record<string, GateConfig>;
   worktrees: WorktreesConfig;
   containment: ContainmentConfig;
+  notify: NotifyConfig;
   dashboard: { port: number };
   log: { level: ConfigLogLevel };
 }

@@ -11,7 +11,7 @@ import { CONFIG_SCHEMA, describeExpected, type FieldSpec } from './schema.js';
 import { looksLikeSecret } from './secrets.js';
 import { isDuration } from './duration.js';
 import { describeFound } from './value.js';
-import type { ConfigProblem, ConfigSource, ConfigTree } from './types.js';
+import { NOTIFY_KINDS, type ConfigProblem, type ConfigSource, type ConfigTree } from './types.js';
 
 const SECRET_EXPECTED =
   'no literal API key (put the key in an environment variable and name that variable with api_key_env)';
@@ -164,6 +164,7 @@ export function validateMerged(values: ConfigTree, sources: ReadonlyMap<string, 
   checkApproval(values.approval, report);
   checkDelivery(values.delivery, report);
   checkWorktrees(values.worktrees, report);
+  checkNotify(values.notify, report);
   return problems;
 }
 
@@ -185,6 +186,39 @@ function checkWorktrees(worktrees: unknown, report: (path: string[], expected: s
   }
   if (typeof setup === 'string' && setup.trim() === '') {
     report(['worktrees', 'setup'], 'a shell command run in each new worktree, e.g. "npm ci" (or no key at all)', JSON.stringify(setup));
+  }
+}
+
+/** Each `[notify.targets.NAME]` has a kind; webhooks have exactly one of `url` (http or https) and `url_env`; the desktop has neither. */
+function checkNotify(notify: unknown, report: (path: string[], expected: string, found: string) => void): void {
+  if (!isTable(notify) || !isTable(notify.targets)) return;
+  for (const [name, target] of Object.entries(notify.targets)) {
+    if (!isTable(target)) continue;
+    const at = (key: string): string[] => ['notify', 'targets', name, key];
+    if (target.kind === undefined) {
+      report(at('kind'), 'one of "webhook", "slack", "discord", "desktop"', MISSING);
+      continue;
+    }
+    const { url, url_env: urlEnv } = target;
+    // An unknown kind is reported by the schema; what it needs cannot be said.
+    if (typeof target.kind !== 'string' || !(NOTIFY_KINDS as readonly string[]).includes(target.kind)) continue;
+    if (target.kind === 'desktop') {
+      for (const key of ['url', 'url_env'] as const) {
+        if (target[key] !== undefined) report(at(key), 'no URL for kind = "desktop" (it notifies this machine)', JSON.stringify(target[key]));
+      }
+      continue;
+    }
+    if (url === undefined && urlEnv === undefined) {
+      report(at('url_env'), 'the name of the environment variable holding the webhook URL (or `url`)', MISSING);
+    } else if (url !== undefined && urlEnv !== undefined) {
+      report(at('url'), 'one of `url` and `url_env`, not both', 'both');
+    }
+    if (typeof url === 'string' && !/^https?:\/\/[^\s/]+/.test(url)) {
+      report(at('url'), 'an http(s) URL such as "https://hooks.example.com/omk"', JSON.stringify(url));
+    }
+    if (typeof urlEnv === 'string' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(urlEnv)) {
+      report(at('url_env'), 'an environment variable name such as "OMK_SLACK_WEBHOOK"', JSON.stringify(urlEnv));
+    }
   }
 }
 

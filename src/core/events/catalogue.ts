@@ -340,6 +340,38 @@ export const EVENT_CATALOGUE = {
     hint: z.string().nullable(),
   }),
 
+  // Notifications (docs/notify.md): each delivery's outcome, recorded by the process that sent it, after
+  // the event that triggered it. Targets are named, never their URLs.
+  /** One attempt to notify a target failed and will be retried after `retry_in_ms`. */
+  'notify.attempt_failed': z.object({
+    target: z.string().min(1),
+    kind: z.string().min(1),
+    trigger: z.string().min(1),
+    trigger_seq: z.number().int().nonnegative(),
+    attempt: z.number().int().positive(),
+    error: z.string(),
+    retry_in_ms: z.number().int().nonnegative(),
+  }),
+  /** A target accepted the notification (`detail`: `HTTP 200`, the desktop command). */
+  'notify.delivered': z.object({
+    target: z.string().min(1),
+    kind: z.string().min(1),
+    trigger: z.string().min(1),
+    trigger_seq: z.number().int().nonnegative(),
+    attempts: z.number().int().positive(),
+    detail: z.string(),
+  }),
+  /** The notification never reached the target: retries ran out, or the failure cannot pass (`retryable` false). The goal is unaffected. */
+  'notify.failed': z.object({
+    target: z.string().min(1),
+    kind: z.string().min(1),
+    trigger: z.string().min(1),
+    trigger_seq: z.number().int().nonnegative(),
+    attempts: z.number().int().nonnegative(),
+    error: z.string(),
+    retryable: z.boolean(),
+  }),
+
   // Chat session (routed requests, workers, refusals, cost).
   'classifier.decided': z.object({
     intent,
@@ -384,6 +416,19 @@ export const EVENT_CATALOGUE = {
     reason: z.string(),
     session: z.string().optional(),
     tool_call_id: z.string().optional(),
+  }),
+  /**
+   * An `ask`-mode approval is waiting for a person (docs/notify.md "approval_waiting"). It is settled by the
+   * `approval.decided` with the same `session` and `tool_call_id` (or, without one, the same `summary`).
+   */
+  'approval.requested': z.object({
+    tool_kind: z.string().min(1),
+    /** The command or the paths, redacted and shortened, as in `approval.decided`. */
+    summary: z.string(),
+    session: z.string().optional(),
+    tool_call_id: z.string().optional(),
+    /** When the question is answered by its default without a person; null: it waits. */
+    timeout_ms: z.number().int().nonnegative().nullable(),
   }),
 } as const satisfies Record<EventTypeName, z.ZodType>;
 

@@ -60,6 +60,9 @@ export const EVENT_TYPES = [
   'delivery.merged',
   'delivery.merge_refused',
   'delivery.failed',
+  'notify.attempt_failed',
+  'notify.delivered',
+  'notify.failed',
   'classifier.decided',
   'router.escalated',
   'worker.started',
@@ -67,6 +70,7 @@ export const EVENT_TYPES = [
   'request.refused',
   'cost.recorded',
   'approval.decided',
+  'approval.requested',
 ] as const;
 export type EventTypeName = (typeof EVENT_TYPES)[number];
 

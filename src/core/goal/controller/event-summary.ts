@@ -168,6 +168,14 @@ export function summarizeEvent(type: string, payload: unknown): string {
       return `merge ${p.number === null || p.number === undefined ? '' : `of PR #${s(p.number)} `}refused (policy ${s(p.policy)}): ${s(p.reason)}`;
     case 'delivery.failed':
       return `delivery (${s(p.policy)}) failed at ${s(p.stage)}: ${s(p.code)}: ${s(p.message)}${opt(p.hint, ' — ')}`;
+    case 'notify.attempt_failed':
+      return `notification to ${s(p.target)} (${s(p.kind)}, ${s(p.trigger)}) failed on attempt ${s(p.attempt)}: ${s(p.error)}; retry in ${ms(p.retry_in_ms)}`;
+    case 'notify.delivered':
+      return `notified ${s(p.target)} (${s(p.kind)}) of ${s(p.trigger)} at seq ${s(p.trigger_seq)}: ${s(p.detail)}`;
+    case 'notify.failed':
+      return `notification to ${s(p.target)} (${s(p.kind)}) of ${s(p.trigger)} not delivered after ${s(p.attempts)} attempt(s)${p.retryable === false ? ' (will not pass by retrying)' : ''}: ${s(p.error)}`;
+    case 'approval.requested':
+      return `approval waiting for a person: ${s(p.tool_kind)}: ${s(p.summary)}`;
     case 'approval.decided':
       return `approval ${s(p.decision)} ${s(p.tool_kind)}: ${s(p.summary)} [${s(p.rule)}]`;
     case 'cost.recorded':
