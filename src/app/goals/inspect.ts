@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OmkError } from '../../core/errors.js';
@@ -36,8 +37,10 @@ export function gateRunOutput(ctx: AppContext, ref: string, runId: string): Prom
     const record = inside(goalDir, known.record_path);
     const evidence = JSON.parse(await readFile(record, 'utf8')) as GateEvidence;
     const stream = async (ref: GateEvidence['stdout']): Promise<{ text: string; clipped: boolean }> => {
-      const file = inside(paths.repoRoot, ref.path);
-      const text = await readFile(file, 'utf8').catch(() => '');
+      // Recorded absolute, relative to the goal directory (a task's gate) or to the repository; never outside the repository.
+      const file = [path.resolve(goalDir, ref.path), path.resolve(paths.repoRoot, ref.path)].find((f) => existsSync(f));
+      if (file === undefined) throw new OmkError('not_found', `the output ${ref.path} of gate run ${runId} is missing`, { hint: `omk goal proof ${goal.id} --verify` });
+      const text = await readFile(inside(paths.repoRoot, file), 'utf8');
       return text.length > MAX_STREAM ? { text: text.slice(-MAX_STREAM), clipped: true } : { text, clipped: false };
     };
     const [stdout, stderr] = await Promise.all([stream(evidence.stdout), stream(evidence.stderr)]);
