@@ -12,7 +12,8 @@ export interface Guard {
   token: string;
   /** Derived from the token: the page reads it from its HTML, another origin cannot. */
   csrf: string;
-  cookieName: string;
+  /** Per port, so two dashboards on one machine do not overwrite each other's cookie. */
+  cookieName: () => string;
   middleware: MiddlewareHandler;
 }
 
@@ -21,7 +22,8 @@ export const CSRF_HEADER = 'x-omk-csrf';
 
 export function createGuard(token: string, port: () => number): Guard {
   const csrf = createHmac('sha256', token).update('omk-dashboard-csrf').digest('hex');
-  const cookieName = `omk_dashboard_${port()}`;
+  // Read at request time: the port is known only once the server listens.
+  const cookieName = (): string => `omk_dashboard_${port()}`;
   const middleware: MiddlewareHandler = async (c, next) => {
     const p = port();
     const hosts = new Set([`127.0.0.1:${p}`, `localhost:${p}`]);
@@ -35,7 +37,7 @@ export function createGuard(token: string, port: () => number): Guard {
 
     const fromQuery = c.req.query('token');
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const fromCookie = cookieOf(c.req.header('cookie'), cookieName);
+    const fromCookie = cookieOf(c.req.header('cookie'), cookieName());
     const presented = fromQuery ?? bearer ?? fromCookie;
     if (presented === undefined || !same(presented, token)) {
       return refuse(c, presented === undefined ? 'no access token' : 'wrong access token', 'open the URL `omk dashboard` printed (it carries ?token=…), or send Authorization: Bearer TOKEN');
@@ -44,7 +46,7 @@ export function createGuard(token: string, port: () => number): Guard {
       // The token leaves the address bar (and history) at once; the cookie carries it from now on.
       const url = new URL(c.req.url);
       url.searchParams.delete('token');
-      c.header('set-cookie', `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      c.header('set-cookie', `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`);
       c.header('cache-control', 'no-store');
       return c.redirect(`${url.pathname}${url.search}`, 303);
     }

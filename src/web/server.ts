@@ -65,6 +65,7 @@ export async function startDashboard(ctx: AppContext, opts: DashboardOptions = {
   app.get('/assets/app.css', (c) => c.body(assets.css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'private, max-age=31536000, immutable' }));
   const shell = pageShell(assets, { csrf: guard.csrf, repo: ctx.paths.repoRoot ?? ctx.cwd, version: ctx.version });
   const page = (c: Context): Response => c.body(shell, 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/', (c) => page(c));
   app.get('/goals/:id', (c) => page(c));
   mountRoutes(app, { ctx, feed: getFeed, streams, by: `${whoAmI(ctx)} via the dashboard` });

@@ -41,7 +41,7 @@ export function goalPage(root: HTMLElement, id: string): void {
   const head = h('div', { id: 'goal-head' });
   const ctl = h('div');
   const stream = h('span', { id: 'stream-state', class: 'muted' }, 'connecting…');
-  const timeline = h('ol', { id: 'timeline', class: 'timeline' });
+  const timeline = h('ol', { id: 'events', class: 'timeline' });
   el.timeline.append(timeline);
   fill(root,
     h('header', { class: 'top' }, h('a', { href: '/' }, 'omk'), h('span', {}, ' / '), h('strong', {}, id), stream),
