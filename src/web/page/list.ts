@@ -47,14 +47,14 @@ export function goalsList(root: HTMLElement): void {
         ? h('tr', {}, h('td', { colspan: 8, class: 'muted' }, rows.length === 0 ? 'No goals yet: start one with omk goal run "…"' : 'No goal matches the filter.'))
         : shown.map((r) =>
             h('tr', { 'data-goal': r.goal_id },
-              h('td', {}, h('a', { href: `/goals/${encodeURIComponent(r.goal_id)}` }, r.goal_id), h('div', { class: 'request' }, r.request)),
+              h('td', {}, h('a', { class: 'id', href: `/goals/${encodeURIComponent(r.goal_id)}` }, r.goal_id), h('div', { class: 'request' }, r.request)),
               h('td', {}, h('span', { class: `badge st-${r.status}` }, r.status), r.needs_resume ? h('span', { class: 'badge warn' }, 'needs resume') : null),
               h('td', {}, r.type ?? '—'),
-              h('td', { title: r.created_at }, ago(r.created_at)),
+              h('td', { title: r.created_at, class: 'nowrap' }, ago(r.created_at)),
               h('td', {}, String(r.agents)),
               h('td', {}, `${r.tasks.done}/${r.tasks.total}`),
-              h('td', {}, `${usd(r.cost.usd)} · ${num(r.cost.tokens)} tok`),
-              h('td', {}, r.verdict ? `${r.verdict.status} (${r.verdict.readiness})` : '—'),
+              h('td', { class: 'nowrap' }, `${usd(r.cost.usd)} · ${num(r.cost.tokens)} tok`),
+              h('td', { title: r.verdict?.readiness ?? '' }, r.verdict ? h('span', { class: `badge st-${r.verdict.status}` }, r.verdict.status) : '—'),
             ),
           ),
     );
