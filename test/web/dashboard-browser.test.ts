@@ -8,6 +8,7 @@ import { FIXED_MATH, sampleRepo, type SampleRepo } from '../runtime/goal/sample-
 import { ARTIFACTS, HAS_CHROMIUM, launchChromium, onlyGoal, startDashboardChild, type DashboardChild } from './browser-harness.js';
 
 const A_TEST = "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { a } from './a.js';\ntest('a is one', () => assert.equal(a, 1));\n";
+const HOSTILE = "export const b = '<img src=x onerror=\"window.__pwned=1\">';\n";
 const TOKEN = 'e2e-dashboard-token-0123456789abcdef';
 
 /** Every committed seq the page's timeline shows, in order. */
@@ -40,7 +41,7 @@ describe.skipIf(!BUILT || !HAS_CHROMIUM)('the dashboard in a real browser (needs
     useFakeAgent(repo, [{ id: 'part-a', write: ['a.js'] }, { id: 'part-b', write: ['b.js'] }], {
       'part-a \\(attempt 1\\)': [{ run: { command: 'echo tool-a-live' } }, { sleep_ms: 3000 }, { edit: { path: 'a.js', content: 'export const a = 2;\n' } }, { say: 'changed a' }],
       'part-a \\(attempt 2\\)': [{ edit: { path: 'a.js', content: 'export const a = 1; // checked\n' } }, { say: 'a is one again' }],
-      'part-b ': [{ run: { command: 'echo tool-b-live' } }, { sleep_ms: 3000 }, { edit: { path: 'b.js', content: 'export const b = 2;\n' } }, { say: 'added b' }],
+      'part-b ': [{ run: { command: 'echo tool-b-live' } }, { sleep_ms: 3000 }, { edit: { path: 'b.js', content: HOSTILE } }, { say: 'added b <img src=x onerror="window.__pwned=1">' }],
     });
     goal = spawnOmk(['goal', 'run', 'do the work', '--json', '--max-agents', '2'], repo.root, repo.env);
     await until(() => onlyGoal(repo.root) !== undefined, 30_000);
@@ -79,6 +80,10 @@ describe.skipIf(!BUILT || !HAS_CHROMIUM)('the dashboard in a real browser (needs
     expect(await page.$$eval('svg.graph [data-task]', (n) => n.map((x) => `${x.getAttribute('data-task')}:${x.getAttribute('data-state')}`).sort())).toEqual(['part-a:done', 'part-b:done']);
     await page.goto(`http://127.0.0.1:${dash.port}/goals/${goalId}#diff-part-a`);
     await page.waitForFunction(() => document.querySelector('pre.diff')?.textContent?.includes('// checked') === true, undefined, { timeout: 30_000 });
+    // Agent output is hostile: the markup it wrote is shown as text and never runs.
+    await page.goto(`http://127.0.0.1:${dash.port}/goals/${goalId}#diff-part-b`);
+    await page.waitForFunction(() => document.querySelector('pre.diff')?.textContent?.includes('<img src=x') === true, undefined, { timeout: 30_000 });
+    expect(await page.evaluate(() => ({ imgs: document.querySelectorAll('#app img').length, pwned: (window as { __pwned?: number }).__pwned ?? 0 }))).toEqual({ imgs: 0, pwned: 0 });
     await page.goto(`http://127.0.0.1:${dash.port}/goals/${goalId}`);
     await page.waitForFunction(() => document.getElementById('proof-verify')?.textContent?.includes('verified') === true, undefined, { timeout: 30_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-goal.png'), fullPage: true });
