@@ -4,6 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { AppContext } from '../app/context.js';
 import { openGoalFeed, type GoalFeed } from '../app/feed.js';
+import { repoPaths } from '../app/repo.js';
 import { whoAmI } from '../app/runtime.js';
 import { OmkError } from '../core/errors.js';
 import { loadPageAssets, pageShell } from './assets.js';
@@ -38,6 +39,7 @@ export async function startDashboard(ctx: AppContext, opts: DashboardOptions = {
   if (token.length < 16 || !/^[A-Za-z0-9_-]+$/.test(token)) {
     throw new OmkError('usage', 'the dashboard token must be at least 16 letters, digits, - or _', { hint: 'unset OMK_DASHBOARD_TOKEN for a random one' });
   }
+  repoPaths(ctx); // outside a repository: not_a_repo now, not a page of errors later
   const assets = loadPageAssets();
   let port = opts.port ?? 0;
   const guard = createGuard(token, () => port);

@@ -52,7 +52,7 @@ describe.skipIf(!BUILT)('omk dashboard over HTTP (needs npm run build: the page 
       'part-a ': [{ run: { command: 'printf "\\033[31mred\\033[0m <b>bold</b>"' } }, { edit: { path: 'a.js', content: "export const a = '<script>alert(1)</script>';\n" } }, { say: 'done' }],
       'part-b ': [{ edit: { path: 'b.js', content: 'export const b = 2;\n' } }, { say: 'done' }],
     });
-    const run = await runOmk(['goal', 'run', 'do the work', '--json', '--max-agents', '2'], { cwd: repo.root, env: repo.env });
+    const run = await runOmk(['goal', 'run', 'do the work', '--json', '--max-agents', '2', '--budget-tokens', '10000000'], { cwd: repo.root, env: repo.env });
     goalId = (JSON.parse(run.stdout) as { goal_id: string }).goal_id;
     const ctx: AppContext = { cwd: repo.root, env: repo.env, paths: resolvePaths({ cwd: repo.root, env: repo.env }), log: createLogger({ level: 'silent', write: () => undefined }), now: () => new Date(), signal: abort.signal, version: '0.0.0-test' };
     dash = await startDashboard(ctx, {});
@@ -154,5 +154,35 @@ describe.skipIf(!BUILT)('omk dashboard over HTTP (needs npm run build: the page 
     expect(view.human).toEqual([expect.objectContaining({ kind: 'accepted', text: 'read the diff; both parts are right' })]);
     const events = await runOmk(['goal', 'replay', goalId], { cwd: repo.root, env: repo.env });
     expect(events.stdout).toMatch(/human\.accepted/);
+  });
+
+  it('budget-add is recorded as budget.extended; pausing a finished goal is refused with 409 and the reason', async () => {
+    const post = (path: string, body: unknown) => send(dash.port, `/api/goals/${goalId}/${path}`, { method: 'POST', headers: { cookie, 'x-omk-csrf': csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const none = await post('budget-add', {});
+    expect(none.status).toBe(400);
+    const added = await post('budget-add', { tokens: '500k' });
+    expect(added.status, added.body).toBe(200);
+    expect(JSON.parse(added.body)).toMatchObject({ goal_id: goalId, resumed: false, resumed_by: null });
+    const replay = await runOmk(['goal', 'replay', goalId], { cwd: repo.root, env: repo.env });
+    expect(replay.stdout).toMatch(/budget\.extended/);
+    const pause = await post('pause', {});
+    expect(pause.status).toBe(409);
+    expect(JSON.parse(pause.body)).toMatchObject({ error: { code: 'failed', message: expect.stringContaining('already finished') } });
+  });
+});
+
+describe('omk dashboard outside a repository', () => {
+  it('refuses to start with not_a_repo (exit 2) and says where to run it', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/omk-nodash-`);
+    try {
+      const r = await runOmk(['dashboard'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('is not inside a git repository');
+      expect(r.stdout).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
