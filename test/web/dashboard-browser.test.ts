@@ -56,6 +56,7 @@ describe.skipIf(!BUILT || !HAS_CHROMIUM)('the dashboard in a real browser (needs
     await page.waitForFunction(() => ['part-a#1', 'part-b#1'].every((k) => document.querySelector(`[data-agent="${k}"]`)?.textContent?.includes(`echo tool-${k[5]}-live`)), undefined, { timeout: 60_000 });
     const finishedBefore = await page.$$eval('#timeline li[data-type="task.attempt_finished"]', (l) => l.length);
     expect(finishedBefore).toBe(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-goal-live.png') });
 
     // The server goes away mid-run and comes back on the same port: the page resumes its stream.
     await dash.stop();

@@ -69,6 +69,7 @@ export class AgentsPanel {
     for (const [k, a] of this.agents) if (a.ended && !live.has(k)) this.agents.delete(k);
     for (const w of workers) {
       const a = this.agent(`${w.task_id}#${w.attempt}`, `${w.task_id} · attempt ${w.attempt}`, w.engine);
+      a.engine ||= w.engine;
       a.heartbeat ??= w.heartbeat_at;
       if (a.tool === null && w.activity) a.tool = w.activity;
       a.tokens = Math.max(a.tokens, w.tokens);
