@@ -3,6 +3,12 @@ import path from 'node:path';
 
 /** How often the database is asked whether it changed, in case the file watch misses a write (network file systems). */
 const POLL_MS = 200;
+/**
+ * A second wake-up this long after a file event: a commit writes the WAL file (the event) and then
+ * publishes it in the shared-memory index, which raises no event; a reader woken by the first can
+ * still see the old snapshot.
+ */
+const SETTLE_MS = 3;
 
 /**
  * Tells listeners that the store database may have new commits: a watch on its directory (a commit
@@ -14,6 +20,7 @@ export class ChangeSignal {
   private readonly listeners = new Set<() => void>();
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private settle: NodeJS.Timeout | undefined;
   private lastVersion: number | undefined;
 
   constructor(
@@ -43,7 +50,12 @@ export class ChangeSignal {
     const base = path.basename(this.dbFile);
     try {
       this.watcher = watch(path.dirname(this.dbFile), { persistent: false }, (_type, name) => {
-        if (name === null || String(name).startsWith(base)) this.fire();
+        if (name !== null && !String(name).startsWith(base)) return;
+        this.fire();
+        this.settle ??= setTimeout(() => {
+          this.settle = undefined;
+          this.fire();
+        }, SETTLE_MS);
       });
       this.watcher.on('error', () => this.watcher?.close());
     } catch {
@@ -67,6 +79,8 @@ export class ChangeSignal {
     this.watcher = undefined;
     clearInterval(this.timer);
     this.timer = undefined;
+    clearTimeout(this.settle);
+    this.settle = undefined;
     this.lastVersion = undefined;
   }
 }
