@@ -38,3 +38,30 @@ const result = await build({
 await writeFile(new URL('../dist/meta.json', import.meta.url), JSON.stringify(result.metafile));
 const outputs = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
 process.stderr.write(`built ${outputs.length} files into dist/\n`);
+
+// The dashboard page (docs/dashboard.md): one script and one stylesheet, minified, served by the
+// dashboard itself (no CDN, works offline). Over its size budget the build fails.
+const PAGE_BUDGET = { 'dist/web/app.js': 48 * 1024, 'dist/web/app.css': 12 * 1024 };
+const page = await build({
+  entryPoints: { app: 'src/web/page/main.ts', 'app-style': 'src/web/page/style.css' },
+  outdir: 'dist/web',
+  entryNames: '[name]',
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  platform: 'browser',
+  target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
+  metafile: true,
+  logLevel: 'warning',
+});
+const { rename } = await import('node:fs/promises');
+await rename(new URL('../dist/web/app-style.css', import.meta.url), new URL('../dist/web/app.css', import.meta.url));
+const sizes = {};
+for (const [file, info] of Object.entries(page.metafile.outputs)) sizes[file.replace('app-style.css', 'app.css')] = info.bytes;
+for (const [file, limit] of Object.entries(PAGE_BUDGET)) {
+  if ((sizes[file] ?? 0) > limit) {
+    process.stderr.write(`${file} is ${sizes[file]} bytes, over its budget of ${limit}\n`);
+    process.exit(1);
+  }
+}
+process.stderr.write(`dashboard page: ${Object.entries(PAGE_BUDGET).map(([f, l]) => `${f.slice(9)} ${sizes[f]} B (budget ${l})`).join(', ')}\n`);

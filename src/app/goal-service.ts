@@ -30,8 +30,12 @@ export function goalService(ctx: AppContext) {
     step: async (ref: string, only: SingleStep, opts: { engine?: string } = {}) => (await import('./goals/control.js')).stepGoal(ctx, ref, only, opts),
     decide: async (ref: string, kind: HumanDecision['kind'], text: string) => (await import('./goals/decisions.js')).decideGoal(ctx, ref, kind, text),
     budget: async (ref: string) => (await import('./goals/budget.js')).goalBudget(ctx, ref),
-    budgetAdd: async (ref: string, add: BudgetAddition, opts: { engine?: string; onResume?: (goalId: string, texts: string[]) => void } = {}) =>
+    budgetAdd: async (ref: string, add: BudgetAddition, opts: { engine?: string; onResume?: (goalId: string, texts: string[]) => void; resume?: boolean } = {}) =>
       (await import('./goals/budget.js')).addGoalBudget(ctx, ref, add, opts),
+    resumeDetached: async (ref: string, opts: { engine?: string } = {}) => (await import('./goals/resume-detached.js')).resumeDetached(ctx, ref, opts),
+    gateRun: async (ref: string, runId: string) => (await import('./goals/inspect.js')).gateRunOutput(ctx, ref, runId),
+    diff: async (ref: string, taskId?: string) => (await import('./goals/inspect.js')).goalDiff(ctx, ref, taskId),
+    costSeries: async (ref: string) => (await import('./goals/inspect.js')).goalCostSeries(ctx, ref),
     diagnose: async (ref: string) => (await import('./goals/diagnose.js')).diagnoseGoal(ctx, ref),
     openPr: async (ref: string, opts: { dryRun?: boolean; draft?: boolean; remote?: string; base?: string } = {}) => (await import('./goals/delivery.js')).openGoalPullRequest(ctx, ref, opts),
     merge: async (ref: string, opts: { policy?: string; remote?: string } = {}) => (await import('./goals/delivery.js')).mergeGoalPullRequest(ctx, ref, opts),

@@ -346,6 +346,13 @@ export function buildProgram(
     .action((opts) => run(async (ctx) => (await import('./commands/worker.js')).workerCommand(ctx, opts)));
 
   program
+    .command('dashboard')
+    .description('the local web dashboard on 127.0.0.1: goals, live agents, gates, diffs, cost, proof, controls; /metrics for Prometheus')
+    .option('--port <port>', 'the port (default: any free one)')
+    .option('--open', 'open it in the browser')
+    .action((opts) => run(async (ctx) => (await import('./commands/dashboard.js')).dashboardCommand(ctx, opts)));
+
+  program
     .command('cleanup')
     .description("remove omk's stale worktrees and branches, re-queue expired leases; never removes dirty or unmerged work")
     .option('--dry-run', 'list what would be removed, kept and re-queued, and change nothing')

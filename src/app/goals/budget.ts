@@ -50,7 +50,7 @@ export type BudgetAddOutcome =
  * `budget-add`: raises the limits (recorded as `budget.extended`); a goal stopped as needs_more_budget
  * is resumed to its verdict (`onResume` is told first, so a surface can say so before the wait).
  */
-export async function addGoalBudget(ctx: AppContext, ref: string, add: BudgetAddition, opts: { engine?: string; onResume?: (goalId: string, texts: string[]) => void } = {}): Promise<BudgetAddOutcome> {
+export async function addGoalBudget(ctx: AppContext, ref: string, add: BudgetAddition, opts: { engine?: string; onResume?: (goalId: string, texts: string[]) => void; resume?: boolean } = {}): Promise<BudgetAddOutcome> {
   const addition: GoalBudgetAddition = {
     ...(add.time !== undefined ? { time_ms: parseTimeLimit(add.time, { field: '--time', code: 'usage' }) } : {}),
     ...(add.tokens !== undefined ? { tokens: parseTokenLimit(add.tokens, { field: '--tokens', code: 'usage' }) } : {}),
@@ -63,7 +63,8 @@ export async function addGoalBudget(ctx: AppContext, ref: string, add: BudgetAdd
     const goal = await store.resolveGoal(ref);
     const added = await extendGoalBudget(store, goal.id, addition, whoAmI(ctx), ctx.now());
     const extensions = added.extensions.map((e) => ({ dimension: e.dimension, from: e.from, to: e.to, text: e.text }));
-    if (!added.resume) return { resumed: false, goal_id: goal.id, status: goal.status, extensions };
+    // `resume: false`: the caller resumes it its own way (the dashboard, detached).
+    if (!added.resume || opts.resume === false) return { resumed: false, goal_id: goal.id, status: goal.status, extensions };
     opts.onResume?.(goal.id, extensions.map((e) => e.text));
     const run = await resumeResolved(ctx, store, paths, goal.id, opts.engine);
     return { resumed: true, goal_id: goal.id, extensions, run };

@@ -67,7 +67,7 @@ export async function startDetached(ctx: AppContext, request: string, opts: Goal
 }
 
 /** The omk entry script to start: `OMK_BIN` when a host embeds omk (the MCP server, the dashboard), else this process's own. */
-function omkEntry(ctx: Pick<AppContext, 'env'>): string {
+export function omkEntry(ctx: Pick<AppContext, 'env'>): string {
   const bin = ctx.env.OMK_BIN ?? process.argv[1];
   if (bin === undefined || bin === '') throw new OmkError('failed', 'cannot tell which omk to start for a detached run', { hint: 'set OMK_BIN to the path of bin/omk.js' });
   return bin;
@@ -96,7 +96,7 @@ function forwardedFlags(opts: GoalRunOptions): string[] {
   return out;
 }
 
-function logTail(file: string): string {
+export function logTail(file: string): string {
   if (!existsSync(file)) return '(no output)';
   const text = readFileSync(file, 'utf8').trim();
   return text === '' ? '(no output)' : text.slice(-800);
