@@ -26,6 +26,7 @@ export function goalService(ctx: AppContext) {
     watch: async (ref: string, opts: { from?: number } & WatchHandlers = {}) => (await import('./goals/watch.js')).watchGoal(ctx, ref, opts),
     pause: async (ref: string, opts: { reason?: string; by?: string } = {}) => (await import('./goals/control.js')).pauseGoal(ctx, ref, opts),
     cancel: async (ref: string, opts: { reason?: string; by?: string } = {}) => (await import('./goals/control.js')).cancelGoal(ctx, ref, opts),
+    resumeDetached: async (ref: string, opts: { engine?: string } = {}) => (await import('./goals/detach.js')).resumeDetached(ctx, ref, opts),
     resume: async (ref: string, opts: { engine?: string } = {}) => (await import('./goals/control.js')).resumeGoalToVerdict(ctx, ref, opts),
     step: async (ref: string, only: SingleStep, opts: { engine?: string } = {}) => (await import('./goals/control.js')).stepGoal(ctx, ref, only, opts),
     decide: async (ref: string, kind: HumanDecision['kind'], text: string) => (await import('./goals/decisions.js')).decideGoal(ctx, ref, kind, text),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OmkError } from '../../core/errors.js';
 import { GOAL_ID_PATTERN, newGoalId } from '../../core/goal/controller/goal-id.js';
+import { isResumable } from '../../core/goal/status.js';
 import { spawnDetached } from '../../runtime/process/index.js';
 import type { AppContext } from '../context.js';
 import { withRepoStore } from '../repo.js';
@@ -63,6 +64,30 @@ export async function startDetached(ctx: AppContext, request: string, opts: Goal
       await sleep(50);
     }
     return { goal_id: goalId, pid: child.pid, log, goal_dir: goalDir };
+  });
+}
+
+/**
+ * `goal resume` in the background (MCP `goal_resume`): checked here as the CLI would check it, then an
+ * ordinary `omk goal resume ID --json` controller, its output appended to the goal's controller.log.
+ * Returns once the child is started; its progress is on the feed (goal_wait, goal watch).
+ */
+export async function resumeDetached(ctx: AppContext, ref: string, opts: { engine?: string } = {}): Promise<DetachedStart> {
+  const bin = omkEntry(ctx);
+  return withRepoStore(ctx, 'read', async (store, paths) => {
+    const goal = await store.resolveGoal(ref);
+    if (!isResumable(goal.status)) {
+      throw new OmkError('failed', `goal ${goal.id} is ${goal.status}; only a paused or interrupted goal can be resumed`, { hint: `omk goal status ${goal.id}` });
+    }
+    const goalDir = path.join(paths.goalsDir, goal.id);
+    mkdirSync(goalDir, { recursive: true });
+    const log = path.join(goalDir, 'controller.log');
+    const child = spawnDetached(process.execPath, [...process.execArgv, bin, 'goal', 'resume', goal.id, ...(opts.engine ? [`--engine=${opts.engine}`] : []), '--json'], {
+      cwd: ctx.cwd,
+      env: { ...ctx.env, OMK_PROGRESS: '1' },
+      logFile: log,
+    });
+    return { goal_id: goal.id, pid: child.pid, log, goal_dir: goalDir };
   });
 }
 

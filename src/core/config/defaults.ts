@@ -35,6 +35,7 @@ export function defaultConfig(): OmkConfig {
     gates: {},
     worktrees: { root: '.omk/worktrees' },
     dashboard: { port: 4777 },
+    mcp: { serve: { mode: 'full', port: 0 }, servers: {} },
     log: { level: 'warn' },
   };
 }

@@ -6,6 +6,8 @@ import {
   APPROVAL_MODES,
   CONFIG_LOG_LEVELS,
   ENGINE_PROTOCOLS,
+  MCP_SERVE_MODES,
+  MCP_TRANSPORTS,
   MERGE_POLICIES,
   POLICIES,
   PROMPT_DEFAULTS,
@@ -98,6 +100,21 @@ export const GOAL_SPEC: FieldSpec = table({
   }),
 });
 
+/** `[mcp.servers.NAME]`: a stdio server (`command`, `args`, `env`) or a remote one (`url`, `headers`), docs/mcp.md. */
+export const MCP_SERVER_SPEC: FieldSpec = table({
+  command: str(),
+  args: { kind: 'string-array' },
+  env: { kind: 'string-map' },
+  url: str(),
+  transport: str(MCP_TRANSPORTS),
+  headers: { kind: 'string-map' },
+});
+
+export const MCP_SPEC: FieldSpec = table({
+  serve: table({ mode: str(MCP_SERVE_MODES), port: { kind: 'integer', min: 0, max: 65535 } }),
+  servers: { kind: 'named', of: MCP_SERVER_SPEC },
+});
+
 export const CONFIG_SCHEMA: FieldSpec = table({
   defaults: table({
     engine: str(),
@@ -119,6 +136,7 @@ export const CONFIG_SCHEMA: FieldSpec = table({
   gates: { kind: 'named', of: GATE_SPEC },
   worktrees: table({ root: str(), setup: str(), setup_timeout: { kind: 'duration' } }),
   dashboard: table({ port: { kind: 'integer', min: 1, max: 65535 } }),
+  mcp: MCP_SPEC,
   log: table({ level: str(CONFIG_LOG_LEVELS) }),
 });
 
