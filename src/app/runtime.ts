@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
+import { resolveMcpServers, type McpServerLaunch } from '../core/config/mcp-servers.js';
 import type { OmkConfig } from '../core/config/types.js';
+import { registerSecretValues } from '../core/redact.js';
 import { resolveEngine } from '../engines/registry/index.js';
 import { loadConfig } from '../runtime/config/load-config.js';
 import { LiveHub } from '../runtime/feed/live-hub.js';
@@ -43,7 +45,8 @@ export async function goalRuntime(ctx: AppContext, store: Store, paths: RepoPath
   await registerIncludedSecrets(paths.repoRoot);
   const gateSet = await loadGates({ repoRoot: paths.repoRoot, config, sources, env: ctx.env });
   const spec = resolveEngine(engine ?? config.defaults.engine, config, sources);
-  const executor = registryEnginePort(spec, ctx.env);
+  const mcpServers = configuredMcpServers(config, ctx.env);
+  const executor = registryEnginePort(spec, ctx.env, mcpServers);
   const rt: GoalRuntime = {
     store,
     repoRoot: paths.repoRoot,
@@ -54,7 +57,7 @@ export async function goalRuntime(ctx: AppContext, store: Store, paths: RepoPath
     config,
     gates: gateSet.active,
     engine: executor,
-    reviewer: reviewerEnginePort(executor, config, sources, ctx.env),
+    reviewer: reviewerEnginePort(executor, config, sources, ctx.env, mcpServers),
     now: ctx.now,
     randomHex: () => randomBytes(2).toString('hex'),
     signal: ctx.signal,
@@ -63,6 +66,16 @@ export async function goalRuntime(ctx: AppContext, store: Store, paths: RepoPath
     live: await liveHub(ctx, paths.omkDir),
   };
   return { rt, config };
+}
+
+/**
+ * `[mcp.servers.NAME]` resolved for this process: `${VAR}` references in env and headers filled in
+ * from the environment, and their values registered as secrets so no transcript, log or proof keeps them.
+ */
+export function configuredMcpServers(config: Pick<OmkConfig, 'mcp'>, env: AppContext['env']): McpServerLaunch[] {
+  const { servers, secrets } = resolveMcpServers(config.mcp.servers, env);
+  registerSecretValues(secrets);
+  return servers;
 }
 
 /** This process as a controller: its registry connection, host, pid, and who it acts for. Close `host.registry` when done. */

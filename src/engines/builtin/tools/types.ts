@@ -1,5 +1,6 @@
 import type { ToolDiff } from '../../session.js';
 import type { Confinement } from './confine.js';
+import type { McpToolset } from './mcp-tools.js';
 
 /** What a tool run produced: the text the model sees, whether it failed, and any file diffs. */
 export interface ToolOutcome {
@@ -17,6 +18,8 @@ export interface ToolContext {
   bashEnv: Record<string, string>;
   /** Default and maximum `bash` run time. */
   bashTimeoutMs: number;
+  /** The configured MCP servers' tools (`mcp__SERVER__TOOL`), when the session has any. */
+  mcp?: McpToolset;
 }
 
 /** Longest tool output handed back to the model; past it the head and tail are kept. */
