@@ -4,7 +4,7 @@ import type { ConfigSource, OmkConfig } from '../core/config/types.js';
 import { isOmkError } from '../core/errors.js';
 import type { EngineSpec } from '../engines/registry/index.js';
 import { resolveEngine, startEngineSession } from '../engines/registry/index.js';
-import { addUsage, costOf, zeroUsage, type AgentEvent, type AgentSession, type TokenUsage } from '../engines/session.js';
+import { addUsage, costOf, zeroUsage, type AgentEvent, type AgentSession, type McpServerSpec, type TokenUsage } from '../engines/session.js';
 import type { AgentTurnOutcome, AgentTurnRequest, EnginePort } from '../runtime/goal/index.js';
 import type { Containment } from '../runtime/containment/plan.js';
 import { EventTranscript } from './event-transcript.js';
@@ -15,7 +15,7 @@ import { LiveActivityMapper } from './live-activity.js';
  * ACP and Wire sessions record their protocol transcript themselves (`transcriptFile`); for the
  * builtin engine, which has no protocol stream, omk writes the normalised agent events instead.
  */
-export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string, string | undefined>>, containment?: Containment): EnginePort {
+export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string, string | undefined>>, containment?: Containment, mcpServers: readonly McpServerSpec[] = []): EnginePort {
   return {
     name: spec.name,
     async runTurn(req: AgentTurnRequest): Promise<AgentTurnOutcome> {
@@ -33,6 +33,8 @@ export function registryEnginePort(spec: EngineSpec, env: Readonly<Record<string
           // Only an executor may write: a planner or reviewer session is read-only whatever mode it asks for.
           mode: req.role === 'executor' ? req.mode : 'plan',
           signal: req.signal,
+          // The user's MCP servers ([mcp.servers.NAME]): ACP session/new, Wire --mcp-config, builtin tools.
+          ...(mcpServers.length > 0 ? { mcpServers: [...mcpServers] } : {}),
           ...(recordsItself ? { transcriptFile: req.transcriptFile } : {}),
         });
       } catch (error) {
@@ -110,9 +112,10 @@ export function reviewerEnginePort(
   sources: ReadonlyMap<string, ConfigSource> | undefined,
   env: Readonly<Record<string, string | undefined>>,
   containment?: Containment,
+  mcpServers: readonly McpServerSpec[] = [],
 ): EnginePort | undefined {
   const name = config.defaults.reviewer_engine;
   if (name === undefined || name === executor.name) return executor;
   if (name === NO_REVIEWER_ENGINE) return undefined;
-  return registryEnginePort(resolveEngine(name, config, sources), env, containment);
+  return registryEnginePort(resolveEngine(name, config, sources), env, containment, mcpServers);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
+import { resolveMcpServers, type McpServerLaunch } from '../core/config/mcp-servers.js';
 import type { OmkConfig } from '../core/config/types.js';
 import { registerSecretValues } from '../core/redact.js';
 import { secretEnvValues } from '../core/secret-env.js';
@@ -50,7 +51,8 @@ export async function goalRuntime(ctx: AppContext, store: Store, paths: RepoPath
   const spec = resolveEngine(engine ?? config.defaults.engine, config, sources);
   const homeDir = ctx.env.HOME ?? homedir();
   const containment = await resolveContainment({ mode: config.containment.mode, writable: config.containment.writable ?? [], env: ctx.env, homeDir });
-  const executor = registryEnginePort(spec, ctx.env, containment);
+  const mcpServers = configuredMcpServers(config, ctx.env);
+  const executor = registryEnginePort(spec, ctx.env, containment, mcpServers);
   const rt: GoalRuntime = {
     store,
     repoRoot: paths.repoRoot,
@@ -62,7 +64,7 @@ export async function goalRuntime(ctx: AppContext, store: Store, paths: RepoPath
     config,
     gates: gateSet.active,
     engine: executor,
-    reviewer: reviewerEnginePort(executor, config, sources, ctx.env, containment),
+    reviewer: reviewerEnginePort(executor, config, sources, ctx.env, containment, mcpServers),
     now: ctx.now,
     randomHex: () => randomBytes(2).toString('hex'),
     signal: ctx.signal,
@@ -71,6 +73,16 @@ export async function goalRuntime(ctx: AppContext, store: Store, paths: RepoPath
     live: await liveHub(ctx, paths.omkDir),
   };
   return { rt, config };
+}
+
+/**
+ * `[mcp.servers.NAME]` resolved for this process: `${VAR}` references in env and headers filled in
+ * from the environment, and their values registered as secrets so no transcript, log or proof keeps them.
+ */
+export function configuredMcpServers(config: Pick<OmkConfig, 'mcp'>, env: AppContext['env']): McpServerLaunch[] {
+  const { servers, secrets } = resolveMcpServers(config.mcp.servers, env);
+  registerSecretValues(secrets);
+  return servers;
 }
 
 /** This process as a controller: its registry connection, host, pid, and who it acts for. Close `host.registry` when done. */

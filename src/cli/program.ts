@@ -345,6 +345,15 @@ export function buildProgram(
     .option('--json', 'machine-readable summary')
     .action((opts) => run(async (ctx) => (await import('./commands/worker.js')).workerCommand(ctx, opts)));
 
+  const mcp = program.command('mcp').description('MCP both ways: omk as a server for other agents, and the MCP servers omk hands its agents');
+  mcp
+    .command('serve')
+    .description('serve the goal tools (goal_run, goal_wait, goal_proof, …) and proofs as resources over stdio, or Streamable HTTP on 127.0.0.1 with a token')
+    .option('--http', 'Streamable HTTP instead of stdio; prints {url, token} as JSON')
+    .option('--port <port>', 'with --http: the port (default: mcp.serve.port; 0 picks a free one)')
+    .option('--read-only', 'offer only the tools that read (overrides mcp.serve.mode)')
+    .action((opts) => run(async (ctx) => (await import('./commands/mcp.js')).mcpServeCommand(ctx, opts)));
+
   program
     .command('dashboard')
     .description('the local web dashboard on 127.0.0.1: goals, live agents, gates, diffs, cost, proof, controls; /metrics for Prometheus')

@@ -37,6 +37,7 @@ export function defaultConfig(): OmkConfig {
     containment: { mode: 'auto' },
     notify: {},
     dashboard: { port: 4777 },
+    mcp: { serve: { mode: 'full', port: 0 }, servers: {} },
     log: { level: 'warn' },
   };
 }

@@ -7,6 +7,8 @@ import {
   CONTAINMENT_MODES,
   CONFIG_LOG_LEVELS,
   ENGINE_PROTOCOLS,
+  MCP_SERVE_MODES,
+  MCP_TRANSPORTS,
   MERGE_POLICIES,
   NOTIFY_KINDS,
   NOTIFY_TRIGGERS,
@@ -119,6 +121,21 @@ export const GOAL_SPEC: FieldSpec = table({
   }),
 });
 
+/** `[mcp.servers.NAME]`: a stdio server (`command`, `args`, `env`) or a remote one (`url`, `headers`), docs/mcp.md. */
+export const MCP_SERVER_SPEC: FieldSpec = table({
+  command: str(),
+  args: { kind: 'string-array' },
+  env: { kind: 'string-map' },
+  url: str(),
+  transport: str(MCP_TRANSPORTS),
+  headers: { kind: 'string-map' },
+});
+
+export const MCP_SPEC: FieldSpec = table({
+  serve: table({ mode: str(MCP_SERVE_MODES), port: { kind: 'integer', min: 0, max: 65535 } }),
+  servers: { kind: 'named', of: MCP_SERVER_SPEC },
+});
+
 export const CONFIG_SCHEMA: FieldSpec = table({
   defaults: table({
     engine: str(),
@@ -142,6 +159,7 @@ export const CONFIG_SCHEMA: FieldSpec = table({
   containment: table({ mode: str(CONTAINMENT_MODES), writable: { kind: 'string-array' } }),
   notify: NOTIFY_SPEC,
   dashboard: table({ port: { kind: 'integer', min: 1, max: 65535 } }),
+  mcp: MCP_SPEC,
   log: table({ level: str(CONFIG_LOG_LEVELS) }),
 });
 

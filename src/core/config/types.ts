@@ -181,6 +181,34 @@ export interface NotifyConfig {
   targets?: Record<string, NotifyTargetConfig>;
 }
 
+/** What `omk mcp serve` lets its clients do: everything, or only read (docs/mcp.md). */
+export const MCP_SERVE_MODES = ['full', 'read-only'] as const;
+export type McpServeMode = (typeof MCP_SERVE_MODES)[number];
+export const MCP_TRANSPORTS = ['http', 'sse'] as const;
+
+/** `[mcp.servers.NAME]`: either `command` (stdio) or `url` (Streamable HTTP, or `transport = "sse"`). */
+export interface McpServerConfig {
+  command?: string;
+  args?: string[];
+  /** Values may be `${VAR}` references, resolved from omk's environment when the server starts. */
+  env?: Record<string, string>;
+  url?: string;
+  /** @default "http" */
+  transport?: (typeof MCP_TRANSPORTS)[number];
+  /** Values may be `${VAR}` references, like `env`. */
+  headers?: Record<string, string>;
+}
+
+export interface McpConfig {
+  serve: {
+    /** @default "full" */
+    mode: McpServeMode;
+    /** `omk mcp serve --http` port; 0 picks a free one. @default 0 */
+    port: number;
+  };
+  servers: Record<string, McpServerConfig>;
+}
+
 export interface OmkConfig {
   defaults: {
     engine: string;
@@ -208,6 +236,7 @@ export interface OmkConfig {
   containment: ContainmentConfig;
   notify: NotifyConfig;
   dashboard: { port: number };
+  mcp: McpConfig;
   log: { level: ConfigLogLevel };
 }
 

@@ -21,6 +21,7 @@ import { type BuiltinSessionOptions, resolveOptions, type ResolvedOptions } from
 import { TurnChannel } from '../turn-channel.js';
 import { runTurn } from './turn-loop.js';
 import { Confinement } from './tools/confine.js';
+import { McpToolset } from './tools/mcp-tools.js';
 import { type ToolDefinition, toolDefinitions } from './tools/schemas.js';
 
 /** `info.protocolVersion` of builtin sessions. */
@@ -41,7 +42,13 @@ export const startBuiltinSession: StartSession<BuiltinSessionOptions> = async (o
   if (!info?.isDirectory()) {
     throw new OmkError('not_found', `engine ${options.engine}: the session directory ${options.cwd} does not exist or is not a directory`);
   }
-  return new BuiltinSession(options, resolved);
+  // The configured MCP servers' tools, for sessions that may act (a read-only session offers only its read tools).
+  const notices: string[] = [];
+  const mcp =
+    options.mcpServers && options.mcpServers.length > 0 && !resolved.readOnly
+      ? await McpToolset.connect(options.mcpServers, { cwd: options.cwd, env: resolved.env, ...(options.signal ? { signal: options.signal } : {}) }, (m) => notices.push(`${m} (its tools are not offered)`))
+      : undefined;
+  return new BuiltinSession(options, resolved, mcp, notices);
 };
 
 class BuiltinSession implements AgentSession {
@@ -60,8 +67,10 @@ class BuiltinSession implements AgentSession {
   constructor(
     private readonly options: BuiltinSessionOptions,
     private readonly resolved: ResolvedOptions,
+    private readonly mcp: McpToolset | undefined,
+    private notices: string[],
   ) {
-    this.tools = toolDefinitions(resolved.readOnly);
+    this.tools = [...toolDefinitions(resolved.readOnly), ...(mcp?.definitions() ?? [])];
     this.confinement = new Confinement(path.resolve(options.cwd));
     this.bashEnv = allowlistEnv(resolved.env, resolved.bashEnvNames);
     this.messages = [{ role: 'system', content: resolved.systemPrompt ?? defaultSystemPrompt(options.cwd, resolved.readOnly) }];
@@ -101,6 +110,7 @@ class BuiltinSession implements AgentSession {
     else external?.addEventListener('abort', onExternalAbort, { once: true });
 
     this.messages.push(userMessage(input));
+    for (const text of this.notices.splice(0)) channel.push({ type: 'notice', level: 'warn', text });
     const finish = (result: TurnResult): void => {
       external?.removeEventListener('abort', onExternalAbort);
       this.current = undefined;
@@ -118,6 +128,7 @@ class BuiltinSession implements AgentSession {
         bashEnv: this.bashEnv,
         ...(this.resolved.bashWrap ? { bashWrap: this.resolved.bashWrap } : {}),
         bashTimeoutMs: this.resolved.bashTimeoutMs,
+        ...(this.mcp ? { mcp: this.mcp } : {}),
       },
       approve: this.options.approve,
       pricing: this.options.pricing,
@@ -144,9 +155,11 @@ class BuiltinSession implements AgentSession {
   async close(): Promise<void> {
     this.closed = true;
     const current = this.current;
-    if (!current) return;
-    current.controller.abort(new Error('session closed'));
-    await current.done;
+    if (current) {
+      current.controller.abort(new Error('session closed'));
+      await current.done;
+    }
+    await this.mcp?.close();
   }
 }
 

@@ -1,5 +1,6 @@
 import { describeError } from '../../core/errors.js';
-import type { AgentEvent, ApprovalOutcome, ApproveFn, ToolCallState, ToolCallStatus } from '../session.js';
+import type { AgentEvent, ApprovalOutcome, ApprovalRequest, ApproveFn, ToolCallState, ToolCallStatus } from '../session.js';
+import { callMcpTool, type McpToolRef } from './tools/mcp-tools.js';
 import type { AssembledToolCall } from './stream-assembler.js';
 import { approvalRequest, callPaths, callTitle, parseCall, type ParsedCall, runCall } from './tools/invoke.js';
 import { toolKind } from './tools/schemas.js';
@@ -28,6 +29,9 @@ export async function runToolCall(
     emit({ type: 'tool_call_completed', ...state, ...extra, status, output });
     return { content: output, status };
   };
+
+  const mcp = ctx.mcp?.lookup(call.name);
+  if (mcp) return runMcpToolCall(call, mcp, ctx, approve, emit);
 
   const parsed = parseCall(call.name, call.arguments, readOnly);
   if (!parsed.ok) return finish('failed', parsed.error);
@@ -72,6 +76,44 @@ export async function runToolCall(
   const output = capText(result.output);
   if (ctx.signal.aborted) return finish('cancelled', output, result.diffs ? { diffs: result.diffs } : {});
   return finish(result.isError ? 'failed' : 'completed', output, result.diffs ? { diffs: result.diffs } : {});
+}
+
+/**
+ * A configured MCP server's tool: the same path as a builtin tool — arguments checked, the approval
+ * policy asked (kind `other`, the tool named `mcp__SERVER__TOOL`), then run — every step an event,
+ * so the goal's transcript and its `approval.decided` events record it.
+ */
+async function runMcpToolCall(call: AssembledToolCall, ref: McpToolRef, ctx: ToolContext, approve: ApproveFn, emit: (event: AgentEvent) => void): Promise<ToolCallRun> {
+  const state: ToolCallState = { callId: call.id, kind: 'other', title: `mcp ${ref.server}: ${ref.tool}`, status: 'pending', paths: [], rawInput: call.arguments };
+  const finish = (status: ToolCallStatus, output: string): ToolCallRun => {
+    emit({ type: 'tool_call_completed', ...state, status, output });
+    return { content: output, status };
+  };
+  let args: unknown;
+  try {
+    args = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
+  } catch (error) {
+    return finish('failed', `the arguments of ${call.name} are not valid JSON (${(error as Error).message}); send a JSON object`);
+  }
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) return finish('failed', `the arguments of ${call.name} must be a JSON object`);
+  state.rawInput = args;
+  emit({ type: 'tool_call_updated', ...state });
+
+  const request: ApprovalRequest = { kind: 'other', title: state.title, paths: [], raw: args, toolCallId: call.id, tool: call.name };
+  const outcome = await askApproval(approve, request, ctx.signal);
+  if (outcome === 'cancelled') {
+    emit({ type: 'approval_resolved', request, outcome: 'cancelled', reason: 'the turn was cancelled' });
+    return finish('cancelled', 'cancelled before it ran: the turn was cancelled');
+  }
+  emit({ type: 'approval_resolved', request, outcome: outcome.allow ? 'allowed' : 'denied', ...(outcome.rule === undefined ? {} : { rule: outcome.rule }), ...(outcome.reason === undefined ? {} : { reason: outcome.reason }) });
+  if (!outcome.allow) {
+    return finish('failed', `denied by omk's approval policy${outcome.reason ? `: ${outcome.reason}` : ''}. The call was not run. Do not repeat it unchanged.`);
+  }
+  state.status = 'in_progress';
+  emit({ type: 'tool_call_updated', ...state });
+  const result = await callMcpTool(ref, args as Record<string, unknown>, ctx.signal);
+  if (ctx.signal.aborted) return finish('cancelled', capText(result.output));
+  return finish(result.isError ? 'failed' : 'completed', capText(result.output));
 }
 
 /** Asks the callback, treating a throw as a denial and an abort as `cancelled`. */

@@ -1,6 +1,7 @@
 import type { ProcessWrap } from '../../../core/containment/bwrap.js';
 import type { ToolDiff } from '../../session.js';
 import type { Confinement } from './confine.js';
+import type { McpToolset } from './mcp-tools.js';
 
 /** What a tool run produced: the text the model sees, whether it failed, and any file diffs. */
 export interface ToolOutcome {
@@ -20,6 +21,8 @@ export interface ToolContext {
   bashTimeoutMs: number;
   /** Runs `/bin/sh -c COMMAND` through a launcher (containment). */
   bashWrap?: ProcessWrap;
+  /** The configured MCP servers' tools (`mcp__SERVER__TOOL`), when the session has any. */
+  mcp?: McpToolset;
 }
 
 /** Longest tool output handed back to the model; past it the head and tail are kept. */
