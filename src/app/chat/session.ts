@@ -125,15 +125,17 @@ class Session implements ChatSession {
     if (text.trim() === '') return single(channel, { type: 'result', outcome: { kind: 'failed', route: null, reason: 'the request is empty' } });
     const abort = new AbortController();
     const signal = AbortSignal.any([abort.signal, this.core.ctx.signal]);
-    const done = runRequest(this.core, text, opts.route, signal).then(
-      () => undefined,
-      (error: unknown) => this.core.ctx.log.error(`chat: request failed unexpectedly: ${describeError(error)}`),
-    );
-    this.core.current = { channel, abort, done };
-    void done.finally(() => {
-      this.core.current = undefined;
-      channel.end();
-    });
+    // The request is current before it starts: its first events are emitted synchronously.
+    let finished!: () => void;
+    const current = { channel, abort, done: new Promise<void>((resolve) => (finished = resolve)) };
+    this.core.current = current;
+    runRequest(this.core, text, opts.route, signal)
+      .catch((error: unknown) => this.core.ctx.log.error(`chat: request failed unexpectedly: ${describeError(error)}`))
+      .finally(() => {
+        if (this.core.current === current) this.core.current = undefined;
+        channel.end();
+        finished();
+      });
     return channel;
   }
 

@@ -6,6 +6,7 @@ import { summarizeRequest } from '../../../core/approval/summary.js';
 import { resolveEngine } from '../../../engines/registry/index.js';
 import { createApprovalPolicy } from '../../../runtime/approval/index.js';
 import { approvalSettings } from '../../../runtime/config/approval-config.js';
+import { ensureOmkExcluded } from '../../../runtime/config/git-exclude.js';
 import { loadConfig } from '../../../runtime/config/load-config.js';
 import { loadGates, runGates } from '../../../runtime/gates/index.js';
 import { commitAll, createWorktree, currentBranch, diffBetween, headSha, removeWorktree, type GitContext } from '../../../runtime/git/index.js';
@@ -37,6 +38,8 @@ export async function editRoute(scope: RouteScope): Promise<ChatOutcome> {
   const git: GitContext = { cwd: paths.repoRoot, env: ctx.env };
   const { config, sources } = await loadConfig({ paths: ctx.paths, env: ctx.env });
   const spec = resolveEngine(core.engine ?? config.defaults.engine, config, sources);
+  // The worktree lives under .omk/: keep it (and the rest of omk's state) out of the user's `git status`.
+  await ensureOmkExcluded(paths.repoRoot, ctx.env);
   const n = core.nextEditNumber();
   const name = `${core.id}-${n}`;
   const branch = `omk/chat/${name}`;
