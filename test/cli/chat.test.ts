@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startModelServer } from '../fixtures/model-server/index.js';
-import { BUILT } from '../runtime/goal/cli-child.js';
+import { BUILT, isRunning, processesUnder, statelessFixScenario, until } from '../runtime/goal/cli-child.js';
 import { BUGGY_MATH, builtinConfig, FIXED_MATH, sampleRepo, type SampleRepo } from '../runtime/goal/sample-repo.js';
 import { jsonl, runChat, sessionDir } from './chat-helpers.js';
 
@@ -178,5 +178,37 @@ describe.skipIf(!BUILT)('omk chat without a terminal (real CLI; needs npm run bu
     expect(run.lines.at(-1)).toMatchObject({ type: 'result', outcome: { kind: 'refused', fix: expect.stringContaining('chat.cost_hard_usd') } });
     expect(run.code).toBe(4);
     expect(readFileSync(path.join(repo.root, 'math.js'), 'utf8')).toBe(BUGGY_MATH);
+  });
+
+  it('a large request runs a child goal to its verdict; its escalations are logged with kinds and confidence', { timeout: 90_000 }, async () => {
+    repo = sampleRepo();
+    server = await startModelServer({ scenario: statelessFixScenario(0) });
+    repo.writeConfig(builtinConfig(server.url));
+    const run = await runChat(['--json'], repo.root, repo.env, 'rewrite add() in math.js so that the test passes\n');
+    expect(run.code, run.stderr).toBe(0);
+    const route = run.lines.find((l) => l.type === 'route');
+    expect(route).toMatchObject({ route: 'large', confidence: 0.85, source: 'heuristic' });
+    const created = run.lines.find((l) => l.type === 'goal_created') as { goal_id: string };
+    const result = run.lines.find((l) => l.type === 'result') as { outcome: { kind: string; goal_id: string; status: string; proof: string } };
+    expect(result.outcome).toMatchObject({ kind: 'goal', goal_id: created.goal_id, status: 'ready' });
+    expect(existsSync(result.outcome.proof)).toBe(true);
+    expect(run.lines.find((l) => l.type === 'proof_ready')).toMatchObject({ goal_id: created.goal_id, status: 'ready' });
+
+    const dir = sessionDir(repo.home, run);
+    expect(JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8'))).toMatchObject({ goals: [created.goal_id] });
+    const log = jsonl(path.join(dir, 'pending_escalations.jsonl'));
+    expect(log[0]).toMatchObject({ kind: 'router_escalation', goal_id: null, intent: 'large', summary: 'escalating to goal-run', confidence: 0.85, auto_proceed: true });
+    expect(log[1]).toMatchObject({ kind: 'goal_created', goal_id: created.goal_id, summary: 'child goal created', confidence: null });
+    const gates = log.filter((e) => e.kind === 'gate_transition');
+    expect(gates.length).toBeGreaterThanOrEqual(2);
+    expect(gates.every((e) => e.goal_id === created.goal_id)).toBe(true);
+    expect(gates.map((e) => e.summary)).toContain('gate test: running -> passed');
+    expect(log.at(-1)).toMatchObject({ kind: 'proof_ready', goal_id: created.goal_id });
+    // Every line has exactly the contract's seven fields, in order.
+    for (const e of log) expect(Object.keys(e)).toEqual(['ts', 'kind', 'goal_id', 'intent', 'summary', 'confidence', 'auto_proceed']);
+    // The goal's controller has ended; nothing is left running under the repository.
+    const pid = (JSON.parse(readFileSync(path.join(repo.root, '.omk', 'goals', created.goal_id, 'goal.json'), 'utf8')) as { pid?: number }).pid;
+    if (pid !== undefined) expect(await until(() => !isRunning(pid), 10_000)).toBe(true);
+    expect(await until(() => processesUnder(repo.root).length === 0, 10_000)).toBe(true);
   });
 });

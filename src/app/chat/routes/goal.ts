@@ -55,9 +55,13 @@ export async function followGoal(core: SessionCore, goalId: string, emitTo?: (ou
       } else if (event.type === 'cost.recorded') {
         const p = event.payload as { tokens_in: number; tokens_out: number; usd: number };
         core.emit({ type: 'cost', tokens_in: p.tokens_in, tokens_out: p.tokens_out, usd: p.usd });
-      } else if (event.type === 'proof.ready') {
+      } else if (event.type === 'proof.written' || event.type === 'proof.ready') {
+        // A goal records `proof.written`; for the session it is the proof becoming ready (the escalation log's `proof_ready`).
         const p = event.payload as { path: string; status?: string };
-        core.emit({ type: 'proof_ready', goal_id: goalId, status: p.status ?? view.status, path: p.path });
+        const file = view.proof?.path ?? p.path;
+        const status = p.status ?? view.status;
+        if (event.type === 'proof.written') core.publish({ type: 'proof.ready', payload: { path: file, status } }, goalId, event.ts);
+        core.emit({ type: 'proof_ready', goal_id: goalId, status, path: file });
       }
     },
     onLive: (_message, view) => {
