@@ -7,6 +7,8 @@ export interface CliContext extends AppContext {
   stderr: Writable;
   /** stdout is a terminal: live progress and colour are allowed. */
   isTTY: boolean;
+  /** Where commands that read input (`omk chat` piped) read it. @default process.stdin */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 export function writeJson(ctx: CliContext, value: unknown): void {

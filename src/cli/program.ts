@@ -88,6 +88,17 @@ export function buildProgram(
     );
 
   program
+    .command('chat')
+    .description('the chat: each request is routed to an answer, a checked edit, a short plan or a goal')
+    .option('--session <id>', 'resume this session (its conversation and running goals)')
+    .option('--new', 'start a new session')
+    .option('-e, --engine <name>', 'the engine for answers, edits and plans (default: defaults.engine)')
+    .option('-p, --print <request>', 'run one request without the interactive chat, then exit')
+    .option('--json', 'without a terminal: JSON lines (route decision, result)')
+    .option('-y, --yes', 'without a terminal: accept questions and apply an edit whose gates passed')
+    .action((opts) => run(async (ctx) => (await import('./commands/chat.js')).chatCommand(ctx, opts)));
+
+  program
     .command('ask')
     .description('one read-only answer from an agent, streamed to stdout')
     .argument('<prompt>', 'the question')
@@ -360,6 +371,7 @@ export interface RunCliOptions {
   env?: Readonly<Record<string, string | undefined>>;
   stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   stderr?: NodeJS.WritableStream;
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 /** Parses argv, runs one command, and returns the exit status. Never throws. */
@@ -386,6 +398,7 @@ export async function runCli(argv: string[], version: string, options: RunCliOpt
       stdout,
       stderr,
       isTTY: stdout.isTTY === true,
+      ...(options.stdin ? { stdin: options.stdin } : {}),
       log,
       now: () => new Date(),
       signal: abort.signal,

@@ -68,4 +68,28 @@ describe('start-up cost per command', () => {
   it('omk doctor loads SQLite only when it checks it', () => {
     expect(staticPackages(chunkFor('src/cli/commands/doctor.ts')).has('better-sqlite3')).toBe(false);
   });
+
+  it('omk --version and omk goal status load none of the chat modules; omk chat loads them only in its own chunk', () => {
+    const chatSources = (entry: string): string[] => {
+      const seen = new Set<string>();
+      const found: string[] = [];
+      const visit = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        const out = outputs[file];
+        if (!out) return;
+        found.push(...Object.keys(out.inputs).filter((i) => i.startsWith('src/app/chat/') || i.startsWith('src/core/chat/')));
+        for (const imp of out.imports) if (imp.kind === 'import-statement' && !imp.external) visit(imp.path);
+      };
+      visit(entry);
+      return found;
+    };
+    expect(chatSources('dist/main.js')).toEqual([]);
+    expect(chatSources(chunkFor('src/cli/program.ts'))).toEqual([]);
+    expect(chatSources(chunkFor('src/cli/commands/goal.ts'))).toEqual([]);
+    // The chat command's own chunk is small: the engine is imported when a session opens.
+    expect(chatSources(chunkFor('src/cli/commands/chat.ts'))).toEqual([]);
+    const chat = Object.entries(outputs).find(([, o]) => Object.keys(o.inputs).includes('src/app/chat/session.ts'));
+    expect(chat, 'the chat engine is bundled').toBeDefined();
+  });
 });

@@ -22,6 +22,16 @@ export function defaultConfig(): OmkConfig {
         no_improvement_window: DEFAULT_PROGRESS_THRESHOLDS.noImprovementWindow,
       },
     },
+    chat: {
+      router: 'auto',
+      router_timeout: '20s',
+      first_prompt_confidence: 0.85,
+      min_confidence: 0.65,
+      protected_paths: [],
+      many_files: 5,
+      ask_timeout: '60s',
+      ask_default: 'cancel',
+    },
     engines: {
       kimi: { protocol: 'acp', command: 'kimi', args: ['acp'] },
       'kimi-wire': { protocol: 'wire', command: 'kimi', args: ['--wire'] },

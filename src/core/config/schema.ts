@@ -4,6 +4,8 @@
  */
 import {
   APPROVAL_MODES,
+  CHAT_ASK_DEFAULTS,
+  CHAT_ROUTER_MODES,
   CONFIG_LOG_LEVELS,
   ENGINE_PROTOCOLS,
   MERGE_POLICIES,
@@ -98,6 +100,20 @@ export const GOAL_SPEC: FieldSpec = table({
   }),
 });
 
+export const CHAT_SPEC: FieldSpec = table({
+  router: str(CHAT_ROUTER_MODES),
+  router_engine: str(),
+  router_timeout: { kind: 'duration' },
+  first_prompt_confidence: { kind: 'number', min: 0 },
+  min_confidence: { kind: 'number', min: 0 },
+  protected_paths: { kind: 'string-array' },
+  many_files: { kind: 'integer', min: 1, max: 10_000 },
+  ask_timeout: { kind: 'duration' },
+  ask_default: str(CHAT_ASK_DEFAULTS),
+  cost_soft_usd: { kind: 'number', min: 0 },
+  cost_hard_usd: { kind: 'number', min: 0 },
+});
+
 export const CONFIG_SCHEMA: FieldSpec = table({
   defaults: table({
     engine: str(),
@@ -115,6 +131,7 @@ export const CONFIG_SCHEMA: FieldSpec = table({
   approval: APPROVAL_SPEC,
   delivery: DELIVERY_SPEC,
   goal: GOAL_SPEC,
+  chat: CHAT_SPEC,
   engines: { kind: 'named', of: ENGINE_SPEC },
   gates: { kind: 'named', of: GATE_SPEC },
   worktrees: table({ root: str(), setup: str(), setup_timeout: { kind: 'duration' } }),

@@ -127,6 +127,35 @@ export interface GoalConfig {
   no_progress: NoProgressConfig;
 }
 
+export const CHAT_ROUTER_MODES = ['auto', 'heuristic'] as const;
+export const CHAT_ASK_DEFAULTS = ['accept', 'downgrade', 'cancel'] as const;
+
+/** `[chat]`: the chat REPL's router, when it asks before acting, and the session's cost caps (docs/chat.md). */
+export interface ChatConfig {
+  /** `auto`: the heuristic, then the model when it cannot decide; `heuristic`: never ask the model. @default "auto" */
+  router: (typeof CHAT_ROUTER_MODES)[number];
+  /** The engine the router asks (read-only). @default the chat's engine */
+  router_engine?: string;
+  /** How long the router waits for the model before falling back to the heuristic. @default "20s" */
+  router_timeout: DurationValue;
+  /** Below this confidence the first request of a session asks before acting. @default 0.85 */
+  first_prompt_confidence: number;
+  /** Below this confidence any non-trivial request asks before acting. @default 0.65 */
+  min_confidence: number;
+  /** A non-trivial request naming one of these paths (globs, repository-relative) asks before acting. @default [] */
+  protected_paths: string[];
+  /** A non-trivial request naming at least this many files asks before acting. @default 5 */
+  many_files: number;
+  /** How long a question waits for an answer. @default "60s" */
+  ask_timeout: DurationValue;
+  /** The answer taken when nobody answers in time (or without a terminal). @default "cancel" */
+  ask_default: (typeof CHAT_ASK_DEFAULTS)[number];
+  /** Session spending (USD) at which omk warns once. @default none */
+  cost_soft_usd?: number;
+  /** Session spending (USD) past which omk refuses anything but answers. @default none */
+  cost_hard_usd?: number;
+}
+
 /** `[worktrees]`: where task worktrees go and how a new one is made ready (docs/git-and-worktrees.md). */
 export interface WorktreesConfig {
   /** Relative to the repository root, or absolute. @default ".omk/worktrees" */
@@ -158,6 +187,7 @@ export interface OmkConfig {
   approval: ApprovalConfig;
   delivery: DeliveryConfig;
   goal: GoalConfig;
+  chat: ChatConfig;
   engines: Record<string, EngineConfig>;
   gates: Record<string, GateConfig>;
   worktrees: WorktreesConfig;
