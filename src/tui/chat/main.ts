@@ -1,9 +1,8 @@
 import { render } from 'ink';
 import { createElement } from 'react';
 import type { AppContext } from '../../app/context.js';
-import type { ChatSession, OpenChatOptions, RunChatTui } from '../../app/chat/index.js';
+import { openChat, type ChatSession, type OpenChatOptions, type RunChatTui } from '../../app/chat/index.js';
 import { App } from './app.js';
-import { openInterimChat } from './interim-session.js';
 
 /**
  * The chat REPL on a terminal (docs/repl.md): opens the session, draws the conversation, the engine
@@ -11,7 +10,7 @@ import { openInterimChat } from './interim-session.js';
  * its logs drained, child goals left running. Loaded lazily by `omk` and `omk chat` on a TTY only.
  */
 export const runChatTui: RunChatTui = async (ctx: AppContext, options: OpenChatOptions): Promise<number> => {
-  const open = (o: OpenChatOptions) => openInterimChat(ctx, { ...options, ...o });
+  const open = (o: OpenChatOptions) => openChat(ctx, { ...options, ...o });
   const first = await open(options);
   let last: ChatSession = first;
   const instance = render(
