@@ -160,8 +160,9 @@ export function App({ session: first, open, now, onQuit }: AppProps) {
       return;
     }
     switch (action.kind) {
+      case 'insertSubmit':
       case 'submit': {
-        const r = ed.submit(editor);
+        const r = ed.submit(action.kind === 'insertSubmit' ? ed.insert(editor, action.text) : editor);
         setEditor(r.state);
         setCandidates([]);
         if (r.submitted !== null) {

@@ -24,6 +24,8 @@ export type KeyAction =
   | { kind: 'submit' }
   | { kind: 'newline' }
   | { kind: 'insert'; text: string }
+  /** Text and Enter in one read (typed faster than the terminal is read, or sent by a script). */
+  | { kind: 'insertSubmit'; text: string }
   | { kind: 'interrupt' }
   | { kind: 'eof' }
   | { kind: 'tab' }
@@ -51,5 +53,6 @@ export function keyAction(input: string, key: InkKey): KeyAction {
   if (key.ctrl && input === 'w') return { kind: 'edit', op: 'deleteWord' };
   if (key.ctrl && input === 'u') return { kind: 'edit', op: 'deleteLine' };
   if (key.ctrl || input === '') return { kind: 'none' };
+  if (/^[^\r\n]+\r$/.test(input)) return { kind: 'insertSubmit', text: input.slice(0, -1) };
   return { kind: 'insert', text: input };
 }
