@@ -17,7 +17,8 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   chunkNames: 'chunks/[name]-[hash]',
-  external: ['better-sqlite3'],
+  // react-devtools-core: Ink imports it only when DEV=true (not installed; Ink then says how to add it).
+  external: ['better-sqlite3', 'react-devtools-core'],
   define: {
     OMK_VERSION: JSON.stringify(pkg.version),
     'process.env.NODE_ENV': '"production"',

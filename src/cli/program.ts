@@ -26,6 +26,17 @@ export function buildProgram(
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
+  // `omk` alone opens the chat REPL on a terminal (loaded only then); without one it prints the help.
+  program.action(() =>
+    run(async (ctx) => {
+      if (!ctx.isTTY || process.stdin.isTTY !== true) {
+        program.outputHelp();
+        return EXIT.ok;
+      }
+      return (await import('../tui/chat/main.js')).runChatTui(ctx, {});
+    }),
+  );
+
   program
     .command('doctor')
     .description('check Node, git, SQLite, agent engines, API keys and state directories')

@@ -1,4 +1,4 @@
-import type { ChatEvent, ChatOutcome, ChatSession, OpenChatOptions, RunChatTui } from '../../app/chat/index.js';
+import type { ChatEvent, ChatOutcome, ChatSession, OpenChatOptions } from '../../app/chat/index.js';
 import { OmkError } from '../../core/errors.js';
 import { type CliContext } from '../context.js';
 import { EXIT, exitForStatus, type ExitStatus } from '../exit-codes.js';
@@ -52,15 +52,8 @@ export async function chatCommand(ctx: CliContext, opts: ChatOptions): Promise<n
 }
 
 async function runTui(ctx: CliContext, open: OpenChatOptions): Promise<number> {
-  // The Ink REPL's entry (RunChatTui in src/app/chat/types.ts). Not a literal specifier until
-  // src/tui/chat/main.ts exists in this tree, so the build does not depend on it.
-  const entry = '../../tui/chat/main.js';
-  let tui: { runChatTui: RunChatTui };
-  try {
-    tui = (await import(entry)) as { runChatTui: RunChatTui };
-  } catch {
-    throw new OmkError('usage', 'the interactive chat is not part of this build', { hint: 'use omk chat --print "…" or pipe requests: echo "…" | omk chat' });
-  }
+  // The Ink REPL's entry (RunChatTui in src/app/chat/types.ts): its own chunk, loaded only here.
+  const tui = await import('../../tui/chat/main.js');
   return tui.runChatTui(ctx, open);
 }
 
