@@ -98,7 +98,8 @@ export const EVENT_CATALOGUE = {
   'gate.run_recorded': z.object({
     run_id: z.string().min(1),
     gate: z.string().min(1),
-    scope: z.enum(['baseline', 'task', 'integration', 'bisect']),
+    /** `red_green` (test evidence): the base code with the change's test files; added after `bisect`, older logs never hold it. */
+    scope: z.enum(['baseline', 'task', 'integration', 'bisect', 'red_green']),
     task_id: z.string().nullable(),
     tree_sha: z.string(),
     passed: z.boolean(),
