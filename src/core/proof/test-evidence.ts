@@ -1,3 +1,4 @@
+import { gateKind } from '../goal/intake/gate-kinds.js';
 import { isTestFile } from '../review/finding.js';
 import { parseTestOutput } from '../test-report/parse.js';
 import type { TestCounts, TestFormat, TestReport } from '../test-report/types.js';
@@ -90,6 +91,16 @@ export interface TestsEvidence {
 }
 
 export const MAX_PAIRS = 20;
+
+/**
+ * The oracle gates that run tests (their kind is `test`: docs/intake.md "Gate kinds"); when none is
+ * recognisably a test gate, every oracle gate, since the oracle is what decides done.
+ */
+export function pickTestGates(oracle: readonly string[], gates: ReadonlyArray<{ name: string; command: string }>): string[] {
+  const known = oracle.map((n) => gates.find((g) => g.name === n)).filter((g) => g !== undefined);
+  const tests = known.filter((g) => gateKind(g) === 'test').map((g) => g.name);
+  return tests.length > 0 ? tests : known.map((g) => g.name);
+}
 
 export interface TestEvidenceInput {
   goalType: string;

@@ -11,6 +11,9 @@ import { changedBetween, isAncestor, runGit } from '../git/index.js';
 import { writeProof } from '../proof/write-proof.js';
 import type { GoalScope } from './context.js';
 import { gitContext } from './context.js';
+import { changeTestsTree, redGreenPrepared } from '../../core/goal/controller/red-green-facts.js';
+import { pickTestGates } from '../../core/proof/test-evidence.js';
+import { deriveTestsAndAcceptance } from '../proof/test-inputs.js';
 import { loadGateRuns } from './gate-runs.js';
 import { goalRelative, readTextIfExists, writeJsonAtomically } from './goal-dir.js';
 import { changeStatus } from './status.js';
@@ -90,6 +93,26 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
     changed_files: head ? [...new Set((await changedBetween(git, intake.base_sha, head.sha)).map((f) => f.path))].sort() : [],
     commits: head ? (await runGit(git, ['rev-list', '--reverse', `${intake.base_sha}..${head.sha}`])).stdout.split('\n').filter(Boolean) : [],
   };
+
+  // Test evidence and acceptance criteria, derived from the files `omk goal proof --verify` re-reads (test-inputs.ts).
+  const reviewRecord = log.review && log.review.reviewed_sha === head?.sha ? log.review.path : null;
+  const events = await rt.store.readEvents(goalId);
+  const derived = await deriveTestsAndAcceptance({
+    goalDir: scope.dir.root,
+    goalType: intake.type,
+    testGates: pickTestGates(intake.oracle.gates, rt.gates),
+    changedFiles: evidence.changed_files,
+    head,
+    changeTestsTree: changeTestsTree(redGreenPrepared(events), head?.sha),
+    runs,
+    tasks,
+    reviewRecord,
+    events,
+  });
+  evidence.tests = derived.tests;
+  evidence.acceptance = derived.acceptance;
+  evidence.review_record = reviewRecord;
+  evidence.infra_failures.push(...derived.problems.map((message) => ({ component: 'test-evidence', message })));
 
   const artifactPaths = await listArtifacts(scope);
   const written = await writeProof({ goalDir: scope.dir.root, evidence, generatedAt: rt.now().toISOString(), artifactPaths });

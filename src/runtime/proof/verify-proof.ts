@@ -11,6 +11,7 @@ import { readEventLog } from '../events/reader.js';
 import { verifyEventLog } from '../events/verify-log.js';
 import { readArtifact, sha256Bytes } from './artifacts.js';
 import { checkProofMarkdown } from './verify-markdown.js';
+import { verifyTestEvidence } from './verify-tests.js';
 
 export type MismatchKind =
   | 'schema' // proof.json (or a gate's result.json) is missing fields, unparsable, or names another goal
@@ -18,7 +19,7 @@ export type MismatchKind =
   | 'artifact_digest' // a listed file's sha256 differs from the proof's (or proof.md from proof.json's rendering)
   | 'event_chain' // events.jsonl does not verify (edited, reordered, deleted, torn)
   | 'event_head' // the chain's event N (N = proof's count) is not the proof's head
-  | 'evidence' // a gate's result.json disagrees with the proof's record of that run
+  | 'evidence' // a gate's result.json disagrees with the proof's record of that run, or (version 2) the test evidence or an acceptance entry does not follow from the files it rests on
   | 'verdict'; // the verdict re-derived from the evidence differs from the proof's
 
 export interface ProofMismatch {
@@ -255,6 +256,10 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
     });
   }
 
+  // 3b. Version 2: the test evidence and acceptance entries, derived again from the files they rest on.
+  const tested = await verifyTestEvidence(goalDir, proof, fromArtifacts, readEventLog(eventsFile).events);
+  mismatches.push(...tested.mismatches);
+
   // 4. The verdict: re-derived from the proof's evidence, then from the gate artifacts.
   const evidence = evidenceFromProof(proof);
   const derived = redactDeep(computeVerdict(evidence));
@@ -271,7 +276,11 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
       message: `proof.json's ${field} does not follow from its evidence (re-derived ${truncate(want)}, found ${truncate(have)})`,
     });
   }
-  const fromDisk: Verdict = computeVerdict({ ...evidence, gates: fromArtifacts });
+  const fromDisk: Verdict = computeVerdict({
+    ...evidence,
+    gates: fromArtifacts,
+    ...(tested.derived ? { tests: tested.derived.tests, acceptance: tested.derived.acceptance } : {}),
+  });
   if (fromDisk.status !== derived.status) {
     mismatches.push({
       kind: 'verdict',
@@ -279,7 +288,7 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
       field: 'status',
       expected: fromDisk.status,
       found: proof.status,
-      message: `the gate results on disk give status ${fromDisk.status}, proof.json's evidence gives ${derived.status}`,
+      message: `the gate results and test evidence on disk give status ${fromDisk.status}, proof.json's evidence gives ${derived.status}`,
     });
   }
 
