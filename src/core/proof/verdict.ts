@@ -258,9 +258,15 @@ function readySentence(evidence: Evidence): string {
   const gates = unique(evidence.oracle.gates).length;
   const tasks = evidence.tasks.filter((t) => t.required).length;
   const head = evidence.head ? short(evidence.head.sha) : '?';
+  // Version 2 also says what the test evidence and the acceptance criteria showed.
+  const pairs = evidence.tests?.red_green.status === 'proven' ? evidence.tests.red_green.pairs_total : 0;
+  const met = (evidence.acceptance ?? []).filter((a) => a.status === 'met').length;
+  const extra =
+    (pairs > 0 ? `${pairs} ${pairs === 1 ? 'test fails' : 'tests fail'} on the base and ${pairs === 1 ? 'passes' : 'pass'} on head, ` : '') +
+    (met > 0 ? `${met} acceptance ${met === 1 ? 'criterion is' : 'criteria are'} met, ` : '');
   return (
     `Ready: ${gates} oracle ${gates === 1 ? 'gate passes' : 'gates pass'} on head ${head}, ` +
-    `${tasks} required ${tasks === 1 ? 'task is' : 'tasks are'} done with gate evidence, no required review fails, ` +
+    `${tasks} required ${tasks === 1 ? 'task is' : 'tasks are'} done with gate evidence, ${extra}no required review fails, ` +
     'no budget is exceeded and nothing waits on a human.'
   );
 }
