@@ -4,7 +4,7 @@
 //   engines.openai.chunks_per_s — (builtin OpenAI-compatible adapter; added by its owner)
 import { startAcpSession } from '../src/engines/acp/index.js';
 import { startWireSession } from '../src/engines/wire/index.js';
-import { encodeNdjson, NdjsonDecoder } from '../src/engines/transport/ndjson.js';
+import { encodeNdjson, NdjsonDecoder } from '../src/core/ndjson.js';
 import type { Transport, TransportCloseInfo, TransportError } from '../src/engines/transport/transport.js';
 import { startMemoryPeer } from '../test/engines/acp/memory-peer.js';
 import { median, type Figure } from './figure.js';

@@ -1,21 +1,12 @@
 import type { Writable } from 'node:stream';
-import type { Logger } from '../runtime/logger.js';
-import type { OmkPaths } from '../runtime/paths.js';
+import type { AppContext } from '../app/context.js';
 
-/** Everything a command may touch from the outside world, injected so tests can replace it. */
-export interface CliContext {
-  cwd: string;
-  env: Readonly<Record<string, string | undefined>>;
-  paths: OmkPaths;
+/** Everything a command may touch from the outside world, injected so tests can replace it: the app's context plus the terminal. */
+export interface CliContext extends AppContext {
   stdout: Writable;
   stderr: Writable;
   /** stdout is a terminal: live progress and colour are allowed. */
   isTTY: boolean;
-  log: Logger;
-  now: () => Date;
-  /** Aborted on SIGINT/SIGTERM. */
-  signal: AbortSignal;
-  version: string;
 }
 
 export function writeJson(ctx: CliContext, value: unknown): void {

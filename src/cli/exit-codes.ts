@@ -39,3 +39,25 @@ const BY_CODE: Record<ErrorCode, ExitStatus> = {
 export function exitStatusFor(code: ErrorCode): ExitStatus {
   return BY_CODE[code];
 }
+
+/** Exit status of a goal status or run outcome (docs/exit-codes.md). */
+export function exitForStatus(status: string): ExitStatus {
+  switch (status) {
+    case 'ready':
+    case 'planned':
+      return EXIT.ok;
+    case 'blocked_on_human':
+    case 'blocked_on_external':
+    case 'paused':
+      return EXIT.blocked;
+    case 'needs_more_budget':
+      return EXIT.needsBudget;
+    case 'failed_infra':
+      return EXIT.environment;
+    case 'interrupted':
+    case 'cancelled':
+      return EXIT.interrupted;
+    default:
+      return EXIT.failure;
+  }
+}

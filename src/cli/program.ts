@@ -1,8 +1,7 @@
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import path from 'node:path';
 import { describeError, isOmkError } from '../core/errors.js';
-import { createLogger, parseLogLevel } from '../runtime/logger.js';
-import { resolvePaths } from '../runtime/paths.js';
+import { createLogger, parseLogLevel, resolvePaths } from '../app/context.js';
 import type { CliContext } from './context.js';
 import { EXIT, exitStatusFor } from './exit-codes.js';
 
@@ -367,6 +366,8 @@ export async function runCli(argv: string[], version: string, options: RunCliOpt
   const run = async (task: (ctx: CliContext) => Promise<number>) => {
     const globalCwd = program.opts().cwd;
     const cwd = path.resolve(options.cwd ?? process.cwd(), globalCwd ?? '.');
+    // Progress lines go to stderr when it is a terminal (or OMK_PROGRESS=1); stdout carries only the result.
+    const progress = (stderr as { isTTY?: boolean }).isTTY === true || env.OMK_PROGRESS === '1';
     const ctx: CliContext = {
       cwd,
       env,
@@ -378,6 +379,7 @@ export async function runCli(argv: string[], version: string, options: RunCliOpt
       now: () => new Date(),
       signal: abort.signal,
       version,
+      ...(progress ? { progress: (line: string) => void stderr.write(`omk: ${line}\n`) } : {}),
     };
     status = await task(ctx);
   };

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// DESIGN.md: imports point one way. core <- engines/runtime <- cli/tui/web/mcp.
+// DESIGN.md: imports point one way. core <- engines/runtime <- app <- cli/tui/web/mcp.
+// The surfaces (cli, tui, web, mcp) reach the runtime and the engines only through app/.
 const SRC = path.resolve(__dirname, '../../src');
 
 function filesUnder(dir: string): string[] {
@@ -29,11 +30,17 @@ const ALLOWED: Record<string, string[]> = {
   core: ['core'],
   engines: ['core', 'engines', 'runtime'],
   runtime: ['core', 'runtime'],
-  cli: ['core', 'engines', 'runtime', 'cli', 'tui', 'web', 'mcp'],
-  tui: ['core', 'engines', 'runtime', 'tui'],
-  web: ['core', 'engines', 'runtime', 'web'],
-  mcp: ['core', 'engines', 'runtime', 'mcp'],
+  app: ['core', 'engines', 'runtime', 'app'],
+  // The CLI starts the REPL, the dashboard and the MCP server, so it may load them (lazily).
+  cli: ['core', 'app', 'cli', 'tui', 'web', 'mcp'],
+  tui: ['core', 'app', 'tui'],
+  web: ['core', 'app', 'web'],
+  mcp: ['core', 'app', 'mcp'],
 };
+
+// Surfaces never spawn a process or open the store themselves: they ask app/.
+const SURFACES = ['cli', 'tui', 'web', 'mcp'];
+const SURFACE_FORBIDDEN_MODULES = /^(node:)?child_process$|^better-sqlite3$|^postgres$/;
 
 // Side effects core must not reach for: it declares interfaces, the outer layers implement them.
 const CORE_FORBIDDEN_MODULES = /^(node:)?(fs|fs\/promises|child_process|net|http|https|http2|dgram|os|worker_threads|cluster|readline|tty|process)$|^(better-sqlite3|postgres|react|ink|hono|@hono\/|@agentclientprotocol|@modelcontextprotocol|@octokit)/;
@@ -70,6 +77,17 @@ describe('layer boundaries', () => {
     expect(violations).toEqual([]);
   });
 
+  it('surfaces (cli, tui, web, mcp) spawn no process and open no store: that is app/', () => {
+    const violations: string[] = [];
+    for (const file of files.filter((f) => SURFACES.includes(layerOf(f)))) {
+      for (const spec of importsOf(file)) {
+        if (SURFACE_FORBIDDEN_MODULES.test(spec)) violations.push(`${path.relative(SRC, file)} imports ${spec}`);
+      }
+      if (/\bopenStore\(/.test(readFileSync(file, 'utf8'))) violations.push(`${path.relative(SRC, file)} calls openStore`);
+    }
+    expect(violations).toEqual([]);
+  });
+
   it('core has no I/O, clock, environment or UI imports', () => {
     const violations: string[] = [];
     for (const file of files.filter((f) => layerOf(f) === 'core')) {
@@ -87,6 +105,7 @@ describe('layer boundaries', () => {
   it('the checker itself catches an outward import', () => {
     // Guards against a regex that silently matches nothing.
     const specs = importsOf(path.join(SRC, 'cli', 'program.ts'));
-    expect(specs).toContain('../runtime/paths.js');
+    expect(specs).toContain('../app/context.js');
+    expect(ALLOWED.cli).not.toContain('runtime');
   });
 });

@@ -1,9 +1,7 @@
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import { EventLogFollower } from '../../src/runtime/goal-watch/index.js';
 import { openStore, type SqliteStore } from '../../src/runtime/store/sqlite-store.js';
 import { runOmk } from '../helpers/cli.js';
 import { sampleRepo, type SampleRepo } from '../runtime/goal/sample-repo.js';
@@ -144,22 +142,5 @@ describe('omk goal watch', () => {
 
     const unknown = await runOmk(['goal', 'watch', 'g-nope'], { cwd: repo.root, env: repo.env });
     expect(unknown.status).toBe(2);
-  });
-
-  it('the follower waits for a torn last line to be completed and skips what it has handed out', () => {
-    const file = path.join(repo.root, 'follow', 'events.jsonl');
-    mkdirSync(path.dirname(file));
-    const follower = new EventLogFollower(file);
-    expect(follower.poll()).toEqual([]);
-    const lines = readFileSync(path.join(repo.root, '.omk', 'goals', GOAL, 'events.jsonl'), 'utf8');
-    const line = lines.split('\n')[0] ?? '';
-    writeFileSync(file, line.slice(0, 20));
-    expect(follower.poll()).toEqual([]);
-    appendFileSync(file, `${line.slice(20)}\n`);
-    expect(follower.poll().map((e) => e.seq)).toEqual([1]);
-    // A heal that rewrites the file: nothing is handed out twice.
-    writeFileSync(file, `${line}\n`);
-    expect(follower.poll()).toEqual([]);
-    expect(follower.seq).toBe(1);
   });
 });

@@ -6,6 +6,7 @@ import { openControllerRegistry } from '../../src/runtime/store/sqlite-controlle
 import { openStore } from '../../src/runtime/store/sqlite-store.js';
 import { startModelServer } from '../fixtures/model-server/index.js';
 import { runOmk } from '../helpers/cli.js';
+import { goalViewSchema } from '../../src/core/goal/view/goal-view-schema.js';
 import { builtinConfig, planStep, sampleRepo, type SampleRepo } from '../runtime/goal/sample-repo.js';
 
 describe('omk goal status | list | show | plan', () => {
@@ -34,13 +35,14 @@ describe('omk goal status | list | show | plan', () => {
       expect(planned.status).toBe('planned');
       expect(planned.goal_id).toMatch(/^g-\d{8}-\d{6}-[0-9a-f]{4}$/);
 
+      // `status --json` is the GoalView (docs/goal-view.md), valid against its schema.
       const status = JSON.parse((await omk('goal', 'status', '--json')).stdout) as Record<string, unknown>;
-      expect(Object.keys(status).sort()).toEqual(
-        ['base', 'controller', 'cost', 'created_at', 'events', 'goal_dir', 'goal_id', 'head', 'oracle', 'proof', 'question', 'request', 'round', 'status', 'tasks', 'team', 'testable', 'type', 'updated_at', 'workers'].sort(),
-      );
+      expect(goalViewSchema.safeParse(status).error).toBeUndefined();
       expect(status).toMatchObject({
+        view: 1,
         goal_id: planned.goal_id,
         status: 'planning',
+        phase: 'baseline',
         request: 'fix the failing test in math.js',
         type: 'bugfix',
         testable: true,
@@ -49,18 +51,22 @@ describe('omk goal status | list | show | plan', () => {
         head: null,
         proof: null,
         controller: null,
-        tasks: [{ id: 'fix-add', status: 'queued', attempts: 0, started: 0, interrupted: 0, running: null }],
+        workers: [],
+        plan: { planner: 'engine', tasks: 1 },
+        tasks: [{ id: 'fix-add', title: expect.any(String), status: 'queued', attempts: 0, started: 0, interrupted: 0, running: null, source: 'plan' }],
       });
 
       const list = JSON.parse((await omk('goal', 'list', '--json')).stdout) as { goals: Array<Record<string, unknown>> };
+      // `goal plan` leaves the goal planning with no controller: resume continues it.
       expect(list.goals).toEqual([
-        { goal_id: planned.goal_id, status: 'planning', request: 'fix the failing test in math.js', created_at: expect.any(String), updated_at: expect.any(String) },
+        { goal_id: planned.goal_id, status: 'planning', request: 'fix the failing test in math.js', created_at: expect.any(String), updated_at: expect.any(String), needs_resume: true },
       ]);
 
       const prefix = planned.goal_id.slice(0, 12);
       const show = JSON.parse((await omk('goal', 'show', prefix, '--json')).stdout) as Record<string, unknown>;
-      expect(show).toMatchObject({ goal_id: planned.goal_id, plan: { planner: 'engine', tasks: [{ id: 'fix-add', write_set: ['math.js'] }] } });
-      for (const key of ['decisions', 'attempts', 'gate_runs', 'integration', 'review', 'external_blockers', 'infra_failures']) expect(show).toHaveProperty(key);
+      expect(goalViewSchema.safeParse(show).error).toBeUndefined();
+      expect(show).toMatchObject({ goal_id: planned.goal_id, plan: { planner: 'engine' }, plan_tasks: [{ id: 'fix-add', write_set: ['math.js'] }], plan_file: { matches_plan: true } });
+      for (const key of ['decisions', 'attempts', 'gates', 'integration', 'review', 'external_blockers', 'infra_failures']) expect(show).toHaveProperty(key);
 
       const text = await omk('goal', 'status');
       expect(text.stdout).toContain(`goal ${planned.goal_id}: planning`);
@@ -106,6 +112,7 @@ describe('omk goal status: attempts and the controller', () => {
       const claim = await store.transaction(async (tx) => {
         await tx.createGoal({ id: GOAL, prompt: 'fix the failing test in math.js', status: 'running' });
         await tx.appendEvent(GOAL, 'goal.created', { goal_id: GOAL, prompt: 'fix the failing test in math.js' });
+        await tx.appendEvent(GOAL, 'goal.planned', { planner: 'fallback', asks: 0, graph_sha256: 'x', tasks: [{ id: 't-a', title: 'fix add', depends_on: [], max_retries: 2 }] });
         await tx.createTask({ goalId: GOAL, id: 't-a', title: 'fix add' });
         const got = await tx.acquireLease({ goalId: GOAL, taskId: 't-a' }, 'controller:here:1:ab', 60_000);
         if (!got.ok) throw new Error('no lease');
@@ -121,7 +128,7 @@ describe('omk goal status: attempts and the controller', () => {
       expect(text).toContain('  task t-a: leased — attempt 1 running — fix add');
       let doc = await statusJson();
       expect(doc.controller).toEqual({ pid: process.pid, host: hostname(), heartbeat_at: expect.any(String), alive: true });
-      expect(doc.tasks).toEqual([{ id: 't-a', title: 'fix add', status: 'leased', attempts: 0, started: 1, interrupted: 0, running: 1 }]);
+      expect(doc.tasks).toMatchObject([{ id: 't-a', title: 'fix add', status: 'leased', attempts: 0, started: 1, interrupted: 0, running: 1 }]);
 
       // Ctrl-C: the attempt is interrupted, the lease given back, the controller row released; the goal stays running.
       await store.transaction(async (tx) => {

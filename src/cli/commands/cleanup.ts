@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { OmkError } from '../../core/errors.js';
-import type { CleanupReport, KeptItem, RemovedItem } from '../../runtime/cleanup/index.js';
+import { cleanupRepository, type CleanupReport, type KeptItem, type RemovedItem } from '../../app/cleanup.js';
 import type { CliContext } from '../context.js';
 import { writeJson, writeLine } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -10,21 +9,8 @@ import { EXIT } from '../exit-codes.js';
  * leases, and lists what it kept and why. Exit 0 whatever was kept (keeping is the safe outcome).
  */
 export async function cleanupCommand(ctx: CliContext, opts: { dryRun?: boolean; json?: boolean }): Promise<number> {
-  const { dbFile, goalsDir, repoRoot } = ctx.paths;
-  if (repoRoot === undefined || dbFile === undefined || goalsDir === undefined) {
-    throw new OmkError('not_a_repo', `${ctx.cwd} is not inside a git repository`, {
-      hint: 'run omk cleanup from inside the repository whose worktrees you want to clean (or pass -C <dir>)',
-    });
-  }
-  const { runCleanup } = await import('../../runtime/cleanup/index.js');
-  const report = await runCleanup({
-    git: { cwd: repoRoot, env: ctx.env, signal: ctx.signal },
-    dbFile,
-    goalsDir,
-    now: ctx.now,
-    dryRun: opts.dryRun === true,
-    log: ctx.log,
-  });
+  const report = await cleanupRepository(ctx, { dryRun: opts.dryRun === true });
+  const repoRoot = ctx.paths.repoRoot ?? ctx.cwd;
   if (opts.json === true) writeJson(ctx, report);
   else printReport(ctx, report, repoRoot);
   return EXIT.ok;

@@ -1,5 +1,4 @@
-import { worstStatus, type DoctorCheck } from '../../runtime/doctor/check.js';
-import { collectDoctorChecks } from '../../runtime/doctor/collect.js';
+import { runDoctor, type DoctorCheck } from '../../app/doctor.js';
 import { type CliContext, writeJson, writeLine } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -7,18 +6,10 @@ const GROUP_ORDER: ReadonlyArray<DoctorCheck['group']> = ['system', 'engines', '
 
 /** `omk doctor`: exit 0 when nothing failed (warnings are fine), 1 otherwise. */
 export async function doctorCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
-  const timeout = Number(ctx.env.OMK_DOCTOR_TIMEOUT_MS);
-  const checks = await collectDoctorChecks({
-    env: ctx.env,
-    paths: ctx.paths,
-    versionTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
-  });
-  const status = worstStatus(checks);
-  const counts = { ok: 0, warn: 0, fail: 0 };
-  for (const c of checks) counts[c.status] += 1;
-
+  const report = await runDoctor(ctx);
+  const { status, counts, checks } = report;
   if (opts.json) {
-    writeJson(ctx, { ok: status !== 'fail', status, counts, checks });
+    writeJson(ctx, report);
   } else {
     for (const group of GROUP_ORDER) {
       const inGroup = checks.filter((c) => c.group === group);

@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
 import type { CliContext } from '../context.js';
 import { writeJson, writeLine } from '../context.js';
 import { exitStatusFor, EXIT } from '../exit-codes.js';
-import { OmkError } from '../../core/errors.js';
-import type { ChainProblemKind } from '../../core/events/chain.js';
-import type { EventLogReport } from '../../runtime/events/verify-log.js';
+import { verifyGoalEvents, type ChainProblemKind, type EventLogReport } from '../../app/events.js';
 
 const HINTS: Record<ChainProblemKind, string> = {
   unparsable: 'the line was damaged or hand-edited; the store holds the original (compare with `--json`)',
@@ -23,30 +20,10 @@ const HINTS: Record<ChainProblemKind, string> = {
 
 /** `omk events verify GOAL [--json]`: exit 0 when the chain is intact, 1 (chain_broken) when not. */
 export async function eventsVerifyCommand(ctx: CliContext, goal: string, opts: { json?: boolean }): Promise<number> {
-  const { dbFile, goalsDir, repoRoot } = ctx.paths;
-  if (repoRoot === undefined || dbFile === undefined || goalsDir === undefined) {
-    throw new OmkError('not_a_repo', `${ctx.cwd} is not inside a git repository`, {
-      hint: 'run omk from inside the repository whose goals you want to check (or pass -C <dir>)',
-    });
-  }
-  if (!existsSync(dbFile)) {
-    throw new OmkError('not_found', `there are no goals in this repository yet (${dbFile} does not exist)`);
-  }
-  const { openStore } = await import('../../runtime/store/sqlite-store.js');
-  const { verifyEventLog } = await import('../../runtime/events/verify-log.js');
-  const store = await openStore({ dbFile, goalsDir, now: ctx.now, log: ctx.log, healOnOpen: false });
-  try {
-    const { id } = await store.resolveGoal(goal);
-    // Healing is what opening the store does anyway; doing it here first means a crash
-    // between commit and mirror is not reported as tampering. What it did is reported.
-    const heal = await store.healEventLog(id);
-    const report = verifyEventLog({ file: store.eventsFile(id), goalId: id, storeEvents: await store.readEvents(id), heal });
-    if (opts.json) writeJson(ctx, report);
-    else printReport(ctx, report, store.eventsFile(id));
-    return report.ok ? EXIT.ok : exitStatusFor('chain_broken');
-  } finally {
-    await store.close();
-  }
+  const { file, ...report } = await verifyGoalEvents(ctx, goal);
+  if (opts.json) writeJson(ctx, report);
+  else printReport(ctx, report, file);
+  return report.ok ? EXIT.ok : exitStatusFor('chain_broken');
 }
 
 function printReport(ctx: CliContext, report: EventLogReport, file: string): void {

@@ -1,11 +1,8 @@
-import { budgetReport, formatDurationMs, formatUsd, parseTimeLimit, parseTokenLimit, parseUsdLimit, type BudgetReport } from '../../core/budget/index.js';
-import { foldGoalLog } from '../../core/goal/controller/goal-log.js';
-import { extendGoalBudget, perTaskEvidence, resumeGoal, storedBudgetState, type GoalBudgetAddition } from '../../runtime/goal/index.js';
+import { goalService } from '../../app/goal-service.js';
+import { formatDurationMs, formatUsd, type BudgetReport } from '../../core/budget/index.js';
 import { writeJson, writeLine, type CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { recordedEngine } from './goal/control.js';
-import { openGoalStore } from './goal/open-store.js';
-import { goalRuntime, whoAmI } from './goal/run.js';
+import { finishRun } from './goal/print.js';
 
 /**
  * `omk goal budget GOAL` and `omk goal budget-add GOAL` (docs/budgets.md, docs/goals.md "Budgets").
@@ -13,37 +10,19 @@ import { goalRuntime, whoAmI } from './goal/run.js';
  * from `cost.recorded`, running time from the last stored checkpoint.
  */
 export async function goalBudgetCommand(ctx: CliContext, ref: string, opts: { json?: boolean }): Promise<number> {
-  const { store } = await openGoalStore(ctx, false);
-  try {
-    const goal = await store.resolveGoal(ref);
-    const log = foldGoalLog(await store.readEvents(goal.id));
-    const report = budgetReport(storedBudgetState(log), ctx.now());
-    const exhausted = log.budget.exhausted;
-    // Only goals with per-task limits get the key (and the per-task lines).
-    const perTask = perTaskEvidence(log.budget);
-    const perTaskLimits = log.budget.perTask;
-    if (opts.json) {
-      writeJson(ctx, {
-        goal_id: goal.id,
-        status: goal.status,
-        exhausted: exhausted ? { dimension: exhausted.dimension, detail: exhausted.detail, ...(exhausted.taskId ? { task_id: exhausted.taskId } : {}) } : null,
-        ...report,
-        ...(perTask && perTaskLimits
-          ? { per_task: { limits: { tokens: perTaskLimits.tokens, usd: perTaskLimits.usd_micros === null ? null : perTaskLimits.usd_micros / 1_000_000 }, tasks: perTask } }
-          : {}),
-      });
-      return EXIT.ok;
-    }
-    writeLine(ctx, `goal ${goal.id}: ${goal.status}`);
-    for (const line of reportLines(report)) writeLine(ctx, `  ${line}`);
-    for (const t of perTask ?? []) {
-      writeLine(ctx, `  task ${t.task_id}: ${t.used.tokens} of ${t.limits.tokens ?? 'unlimited'} tokens, ${formatUsd(Math.round(t.used.usd * 1_000_000))} of ${t.limits.usd === null ? 'unlimited' : formatUsd(Math.round(t.limits.usd * 1_000_000))}`);
-    }
-    if (exhausted) writeLine(ctx, `  exhausted: ${exhausted.detail} (omk goal budget-add ${goal.id} --${exhausted.taskId ? 'task-' : ''}${exhausted.dimension} …)`);
+  const b = await goalService(ctx).budget(ref);
+  if (opts.json) {
+    writeJson(ctx, b);
     return EXIT.ok;
-  } finally {
-    await store.close();
   }
+  writeLine(ctx, `goal ${b.goal_id}: ${b.status}`);
+  for (const line of reportLines(b)) writeLine(ctx, `  ${line}`);
+  for (const t of b.per_task?.tasks ?? []) {
+    writeLine(ctx, `  task ${t.task_id}: ${t.used.tokens} of ${t.limits.tokens ?? 'unlimited'} tokens, ${formatUsd(Math.round(t.used.usd * 1_000_000))} of ${t.limits.usd === null ? 'unlimited' : formatUsd(Math.round(t.limits.usd * 1_000_000))}`);
+  }
+  const exhausted = b.exhausted;
+  if (exhausted) writeLine(ctx, `  exhausted: ${exhausted.detail} (omk goal budget-add ${b.goal_id} --${exhausted.task_id ? 'task-' : ''}${exhausted.dimension} …)`);
+  return EXIT.ok;
 }
 
 function reportLines(r: BudgetReport): string[] {
@@ -69,31 +48,15 @@ export interface BudgetAddOptions {
 
 /** Raises the limits (recorded as `budget.extended`); a goal stopped as needs_more_budget is resumed to its verdict. */
 export async function goalBudgetAddCommand(ctx: CliContext, ref: string, opts: BudgetAddOptions): Promise<number> {
-  const addition: GoalBudgetAddition = {
-    ...(opts.time !== undefined ? { time_ms: parseTimeLimit(opts.time, { field: '--time', code: 'usage' }) } : {}),
-    ...(opts.tokens !== undefined ? { tokens: parseTokenLimit(opts.tokens, { field: '--tokens', code: 'usage' }) } : {}),
-    ...(opts.usd !== undefined ? { usd_micros: parseUsdLimit(opts.usd, { field: '--usd', code: 'usage' }) } : {}),
-    ...(opts.taskTokens !== undefined ? { task_tokens: parseTokenLimit(opts.taskTokens, { field: '--task-tokens', code: 'usage' }) } : {}),
-    ...(opts.taskUsd !== undefined ? { task_usd_micros: parseUsdLimit(opts.taskUsd, { field: '--task-usd', code: 'usage' }) } : {}),
-  };
-  const { store, paths } = await openGoalStore(ctx, false);
-  try {
-    const goal = await store.resolveGoal(ref);
-    const added = await extendGoalBudget(store, goal.id, addition, whoAmI(ctx), ctx.now());
-    if (!added.resume) {
-      if (opts.json) writeJson(ctx, { goal_id: goal.id, status: goal.status, extensions: added.extensions, resumed: false });
-      else for (const e of added.extensions) writeLine(ctx, `goal ${goal.id}: budget ${e.text}`);
-      return EXIT.ok;
-    }
-    if (!opts.json) for (const e of added.extensions) writeLine(ctx, `goal ${goal.id}: budget ${e.text}; resuming`);
-    const { rt, control, config } = await goalRuntime(ctx, store, paths, opts.engine ?? (await recordedEngine(store, goal.id)));
-    try {
-      const result = await resumeGoal(rt, goal.id, control);
-      return await (await import('./goal/after-run.js')).finishRun(ctx, { store, paths, result, config, json: opts.json === true });
-    } finally {
-      await control.host.registry.close();
-    }
-  } finally {
-    await store.close();
-  }
+  const { engine, json, ...add } = opts;
+  const outcome = await goalService(ctx).budgetAdd(ref, add, {
+    ...(engine !== undefined ? { engine } : {}),
+    onResume: (goalId, texts) => {
+      if (!json) for (const t of texts) writeLine(ctx, `goal ${goalId}: budget ${t}; resuming`);
+    },
+  });
+  if (outcome.resumed) return finishRun(ctx, outcome.run, json === true);
+  if (json) writeJson(ctx, { goal_id: outcome.goal_id, status: outcome.status, extensions: outcome.extensions, resumed: false });
+  else for (const e of outcome.extensions) writeLine(ctx, `goal ${outcome.goal_id}: budget ${e.text}`);
+  return EXIT.ok;
 }

@@ -1,8 +1,8 @@
 import type { HumanDecision } from '../../core/proof/evidence.js';
-import { decisionAuthor, recordHumanDecision, type HumanDecisionResult } from '../../runtime/goal-decisions/index.js';
+import { goalService } from '../../app/goal-service.js';
+import type { HumanDecisionResult } from '../../app/goals/decisions.js';
 import { writeJson, writeLine, type CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { openGoalStore } from './goal/open-store.js';
 
 /**
  * `omk goal accept GOAL --summary TEXT` and `omk goal reject GOAL --reason TEXT`: a human decision,
@@ -18,16 +18,10 @@ export async function goalRejectCommand(ctx: CliContext, ref: string, opts: { re
 }
 
 async function decide(ctx: CliContext, ref: string, kind: HumanDecision['kind'], text: string, json: boolean): Promise<number> {
-  const { store, paths } = await openGoalStore(ctx, false);
-  try {
-    const by = await decisionAuthor(ctx.env, paths.repoRoot);
-    const result = await recordHumanDecision({ store, goalsDir: paths.goalsDir, goalRef: ref, kind, text, by, now: ctx.now });
-    if (json) writeJson(ctx, result);
-    else printResult(ctx, result);
-    return EXIT.ok;
-  } finally {
-    await store.close();
-  }
+  const result = await goalService(ctx).decide(ref, kind, text);
+  if (json) writeJson(ctx, result);
+  else printResult(ctx, result);
+  return EXIT.ok;
 }
 
 function printResult(ctx: CliContext, r: HumanDecisionResult): void {

@@ -1,8 +1,7 @@
-import type { GitContext } from '../../runtime/git/index.js';
-import type { DeliveryFlags, DeliverySettings, MergeGoalResult, OpenGoalPrResult } from '../../runtime/goal-delivery/index.js';
+import { goalService } from '../../app/goal-service.js';
+import type { MergeGoalResult, OpenGoalPrResult } from '../../app/goals/delivery.js';
 import { writeJson, writeLine, type CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { openGoalStore, type RepoPaths } from './goal/open-store.js';
 
 /**
  * `omk goal open-pr GOAL` and `omk goal merge GOAL`: deliver a finished goal as a GitHub pull request
@@ -19,25 +18,11 @@ export interface OpenPrOptions {
 }
 
 export async function goalOpenPrCommand(ctx: CliContext, ref: string, opts: OpenPrOptions): Promise<number> {
-  const { settings, draftByPolicy } = await settingsFor(ctx, opts);
-  const { openGoalPr } = await import('../../runtime/goal-delivery/index.js');
-  const { store, paths } = await openGoalStore(ctx, false);
-  try {
-    const result = await openGoalPr({
-      store,
-      goalsDir: paths.goalsDir,
-      goalRef: ref,
-      git: gitFor(ctx, paths),
-      settings,
-      draft: opts.draft === true || draftByPolicy,
-      dryRun: opts.dryRun === true,
-    });
-    if (opts.json) writeJson(ctx, result);
-    else printOpenPr(ctx, result);
-    return EXIT.ok;
-  } finally {
-    await store.close();
-  }
+  const { json, ...open } = opts;
+  const result = await goalService(ctx).openPr(ref, open);
+  if (json) writeJson(ctx, result);
+  else printOpenPr(ctx, result);
+  return EXIT.ok;
 }
 
 export interface MergeOptions {
@@ -47,32 +32,11 @@ export interface MergeOptions {
 }
 
 export async function goalMergeCommand(ctx: CliContext, ref: string, opts: MergeOptions): Promise<number> {
-  const { settings } = await settingsFor(ctx, opts);
-  const { mergeGoal } = await import('../../runtime/goal-delivery/index.js');
-  const { store, paths } = await openGoalStore(ctx, false);
-  try {
-    const result = await mergeGoal({ store, goalsDir: paths.goalsDir, goalRef: ref, git: gitFor(ctx, paths), settings });
-    if (opts.json) writeJson(ctx, result);
-    else printMerge(ctx, result);
-    return result.outcome === 'refused' ? EXIT.failure : EXIT.ok;
-  } finally {
-    await store.close();
-  }
-}
-
-async function settingsFor(ctx: CliContext, opts: DeliveryFlags): Promise<{ settings: DeliverySettings; draftByPolicy: boolean }> {
-  const flags: DeliveryFlags = {};
-  if (opts.remote !== undefined) flags.remote = opts.remote;
-  if (opts.base !== undefined) flags.base = opts.base;
-  if (opts.policy !== undefined) flags.policy = opts.policy;
-  const { loadConfig } = await import('../../runtime/config/load-config.js');
-  const { deliverySettings } = await import('../../runtime/goal-delivery/settings.js');
-  const { config } = await loadConfig({ paths: ctx.paths, env: ctx.env });
-  return { settings: deliverySettings(config, flags), draftByPolicy: config.defaults.policy === 'draft-pr' };
-}
-
-function gitFor(ctx: CliContext, paths: RepoPaths): GitContext {
-  return { cwd: paths.repoRoot, env: ctx.env, signal: ctx.signal };
+  const { json, ...merge } = opts;
+  const result = await goalService(ctx).merge(ref, merge);
+  if (json) writeJson(ctx, result);
+  else printMerge(ctx, result);
+  return result.outcome === 'refused' ? EXIT.failure : EXIT.ok;
 }
 
 function printOpenPr(ctx: CliContext, r: OpenGoalPrResult): void {

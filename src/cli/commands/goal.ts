@@ -1,95 +1,51 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { goalService } from '../../app/goal-service.js';
+import type { ControllerView, GoalView, TaskView, WorkerView } from '../../app/goals/read.js';
 import { OmkError } from '../../core/errors.js';
-import { renderReplay, type ReplayFormat } from '../../core/goal/controller/replay.js';
-import { readEventLog } from '../../runtime/events/reader.js';
-import { needsResume, readControllerViews, readGoalState, showJson, statusJson, taskProgress, type ControllerView } from '../../runtime/goal/index.js';
-import { verifyProof } from '../../runtime/proof/verify-proof.js';
-import { ageText, type WorkerView } from '../../runtime/goal/worker-beacon.js';
+import { ageText } from '../../core/format/age.js';
+import type { ReplayFormat } from '../../core/goal/controller/replay.js';
 import { writeJson, writeLine, type CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { openGoalStore } from './goal/open-store.js';
 
 /**
- * The read side of `omk goal`: status, list, show, proof [--verify], replay. They open the store
- * without creating it and never write goal state (opening heals a torn events.jsonl tail, as every
- * store open does). Shapes of `--json` are in docs/goals.md.
+ * The read side of `omk goal`: status, list, show, proof [--verify], replay. Read-only: the store is
+ * opened read-only and nothing is written. `--json` of status and show is the GoalView
+ * (docs/goal-view.md).
  */
 
 export async function goalStatusCommand(ctx: CliContext, ref: string | undefined, opts: { json?: boolean }): Promise<number> {
-  const { store, paths } = await openGoalStore(ctx, false);
-  try {
-    const state = await readGoalState(store, paths.goalsDir, ref ?? 'latest', { dbFile: paths.dbFile, now: ctx.now() });
-    const s = statusJson(state);
-    if (opts.json) {
-      writeJson(ctx, s);
-      return EXIT.ok;
-    }
-    const log = state.log;
-    writeLine(ctx, `goal ${state.goal.id}: ${statusText(state.goal.id, state.goal.status, state.controller)}${log.round > 1 ? ` (round ${log.round})` : ''}`);
-    writeLine(ctx, `  request: ${state.goal.prompt.replace(/\s+/g, ' ').slice(0, 160)}`);
-    if (state.controller) writeLine(ctx, `  ${controllerLine(state.controller, ctx.now())}`);
-    if (log.intake) writeLine(ctx, `  type: ${log.intake.type}; oracle: ${log.intake.oracle.gates.join(', ') || 'none'}; base ${log.intake.base_ref} ${log.intake.base_sha.slice(0, 12)}`);
-    if (log.questions[0]) writeLine(ctx, `  question: ${log.questions[0].question}`);
-    for (const t of state.tasks) writeLine(ctx, `  task ${t.id}: ${taskProgress(t.status, log.tasks.get(t.id))} — ${t.title}`);
-    for (const w of state.workers) writeLine(ctx, `  ${workerLine(w, ctx.now())}`);
-    if (log.integration) writeLine(ctx, `  integration: ${log.integration.branch} at ${log.integration.head_sha.slice(0, 12)}`);
-    const proof = s.proof as { status: string; readiness: string; path: string } | null;
-    if (proof) writeLine(ctx, `  proof: ${proof.status} — ${proof.readiness}`);
-    return EXIT.ok;
-  } finally {
-    await store.close();
-  }
+  const view = await goalService(ctx).status(ref ?? 'latest');
+  if (opts.json) writeJson(ctx, view);
+  else printStatus(ctx, view);
+  return EXIT.ok;
 }
 
-export async function goalListCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
-  const { store, paths } = await openGoalStore(ctx, false);
-  try {
-    const goals = await store.listGoals();
-    const rows = goals.map((g) => ({ goal_id: g.id, status: g.status, request: g.prompt, created_at: g.createdAt, updated_at: g.updatedAt }));
-    if (opts.json) writeJson(ctx, { goals: rows });
-    else if (rows.length === 0) writeLine(ctx, 'no goals yet');
-    else {
-      // Only a running goal's controller matters here: a stopped one needs `omk goal resume`.
-      const running = rows.filter((r) => r.status === 'running').map((r) => r.goal_id);
-      const controllers = running.length > 0 ? await readControllerViews(paths.dbFile, running, ctx.now()) : new Map<string, ControllerView | null>();
-      for (const r of rows) {
-        const status = needsResume(r.status, controllers.get(r.goal_id) ?? null) ? 'running (no live controller)' : r.status;
-        writeLine(ctx, `${r.goal_id}  ${status.padEnd(19)} ${r.request.replace(/\s+/g, ' ').slice(0, 80)}`);
-      }
-    }
-    return EXIT.ok;
-  } finally {
-    await store.close();
-  }
+function printStatus(ctx: CliContext, v: GoalView): void {
+  const now = ctx.now();
+  writeLine(ctx, `goal ${v.goal_id}: ${statusText(v)}${v.round > 1 ? ` (round ${v.round})` : ''}`);
+  writeLine(ctx, `  request: ${v.request.replace(/\s+/g, ' ').slice(0, 160)}`);
+  if (v.controller) writeLine(ctx, `  ${controllerLine(v.controller, now)}`);
+  if (v.type !== null) writeLine(ctx, `  type: ${v.type}; oracle: ${v.oracle.join(', ') || 'none'}${v.base ? `; base ${v.base.ref} ${v.base.sha.slice(0, 12)}` : ''}`);
+  if (v.question) writeLine(ctx, `  question: ${v.question}`);
+  for (const t of v.tasks) writeLine(ctx, `  task ${t.id}: ${taskProgress(t)} — ${t.title}`);
+  for (const w of v.workers) writeLine(ctx, `  ${workerLine(w, now)}`);
+  if (v.integration) writeLine(ctx, `  integration: ${v.integration.branch} at ${v.integration.head_sha.slice(0, 12)}`);
+  if (v.proof) writeLine(ctx, `  proof: ${v.proof.status} — ${v.proof.readiness}`);
 }
 
-export async function goalShowCommand(ctx: CliContext, ref: string, opts: { json?: boolean }): Promise<number> {
-  const { store, paths } = await openGoalStore(ctx, false);
-  try {
-    const state = await readGoalState(store, paths.goalsDir, ref, { dbFile: paths.dbFile, now: ctx.now() });
-    const doc = showJson(state);
-    if (opts.json) {
-      writeJson(ctx, doc);
-      return EXIT.ok;
-    }
-    goalStatusCommandText(ctx, state);
-    const log = state.log;
-    if (log.intake?.team) writeLine(ctx, `  team run: ${log.intake.team.workers}:${log.intake.team.role} (up to ${log.intake.team.workers} ${log.intake.team.role} agent(s) at once on independent slices)`);
-    if (log.plan) writeLine(ctx, `  plan: ${log.plan.tasks.length} task(s) by the ${log.plan.planner}${log.plan.engine ? ` (${log.plan.engine})` : ''}`);
-    for (const d of log.decisions) writeLine(ctx, `  decision [${d.topic}]: ${d.choice} — ${d.reason}`);
-    for (const t of log.tasks.values()) {
-      for (const a of t.attempts) {
-        writeLine(ctx, `  attempt ${a.task_id}#${a.attempt}: ${a.outcome}${a.commit ? ` ${a.commit.slice(0, 12)}` : ''}${a.rejected_files.length > 0 ? ` rejected ${a.rejected_files.join(', ')}` : ''}`);
-      }
-    }
-    for (const g of log.gateRuns) writeLine(ctx, `  gate ${g.gate} [${g.scope}${g.task_id ? ` ${g.task_id}` : ''}]: ${g.passed ? 'PASS' : 'FAIL'} (${g.record_path})`);
-    if (log.review) writeLine(ctx, `  review: ${Object.entries(log.review.sections).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-    writeLine(ctx, `  files: ${state.dir.root}`);
-    return EXIT.ok;
-  } finally {
-    await store.close();
+/**
+ * `leased — attempt 1 running`, `queued — 1 attempt started (1 interrupted)`, `done — 2 attempts started`.
+ * Attempts count when started (an interrupted one keeps its number), so the next is always `started + 1`.
+ */
+export function taskProgress(t: TaskView): string {
+  const extra = t.interrupted > 0 ? ` (${t.interrupted} interrupted)` : '';
+  if (t.running !== null) {
+    // Not leased any more while the log has it under way: its holder is gone (`resume` recovers it).
+    const state = t.status === 'leased' ? 'running' : 'left unfinished';
+    const earlier = t.started - 1;
+    return `${t.status} — attempt ${t.running} ${state}${earlier > 0 ? `, ${earlier} earlier${extra}` : extra}`;
   }
+  if (t.started === 0) return `${t.status} — no attempt started${t.blocked_reason ? `: ${t.blocked_reason}` : ''}`;
+  return `${t.status} — ${t.started} attempt${t.started === 1 ? '' : 's'} started${extra}`;
 }
 
 /** `agent part-a#1 [fake] worker:host:123:ab12cd34 — edit a.js (2s ago) · heartbeat 1s ago · 1,234 tokens · $0.0012` */
@@ -98,9 +54,10 @@ export function workerLine(w: WorkerView, now: Date): string {
   return `agent ${w.task_id}#${w.attempt} [${w.engine}] ${w.owner} — ${doing} · heartbeat ${ageText(w.heartbeat_at, now)} · ${w.tokens.toLocaleString('en-US')} tokens · $${w.usd.toFixed(4)}`;
 }
 
-/** `running (no live controller — continue with omk goal resume <id>)` when nothing drives a running goal. */
-function statusText(goalId: string, status: string, controller: ControllerView | null): string {
-  return needsResume(status, controller) ? `${status} (no live controller — continue with omk goal resume ${goalId})` : status;
+/** `running (no live controller — continue with omk goal resume <id>)` when nothing drives an active goal. */
+function statusText(v: GoalView): string {
+  const stalled = (v.status === 'running' || v.status === 'planning') && !v.controller?.alive;
+  return stalled ? `${v.status} (no live controller — continue with omk goal resume ${v.goal_id})` : v.status;
 }
 
 /** `controller: pid 123 on host-a, alive (heartbeat 1s ago)` / `… not alive (last heartbeat 5m ago)`. */
@@ -108,42 +65,58 @@ function controllerLine(c: ControllerView, now: Date): string {
   return `controller: pid ${c.pid} on ${c.host}, ${c.alive ? `alive (heartbeat ${ageText(c.heartbeat_at, now)})` : `not alive (last heartbeat ${ageText(c.heartbeat_at, now)})`}`;
 }
 
-function goalStatusCommandText(ctx: CliContext, state: Awaited<ReturnType<typeof readGoalState>>): void {
-  const s = statusJson(state);
-  writeLine(ctx, `goal ${state.goal.id}: ${statusText(state.goal.id, state.goal.status, state.controller)}`);
-  writeLine(ctx, `  request: ${state.goal.prompt.replace(/\s+/g, ' ').slice(0, 160)}`);
-  const proof = s.proof as { status: string; readiness: string } | null;
-  if (proof) writeLine(ctx, `  proof: ${proof.status} — ${proof.readiness}`);
+export async function goalListCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
+  const { goals } = await goalService(ctx).list();
+  if (opts.json) writeJson(ctx, { goals });
+  else if (goals.length === 0) writeLine(ctx, 'no goals yet');
+  else {
+    for (const r of goals) {
+      const status = r.needs_resume ? `${r.status} (no live controller)` : r.status;
+      writeLine(ctx, `${r.goal_id}  ${status.padEnd(19)} ${r.request.replace(/\s+/g, ' ').slice(0, 80)}`);
+    }
+  }
+  return EXIT.ok;
+}
+
+export async function goalShowCommand(ctx: CliContext, ref: string, opts: { json?: boolean }): Promise<number> {
+  const d = await goalService(ctx).show(ref);
+  if (opts.json) {
+    writeJson(ctx, d);
+    return EXIT.ok;
+  }
+  writeLine(ctx, `goal ${d.goal_id}: ${statusText(d)}`);
+  writeLine(ctx, `  request: ${d.request.replace(/\s+/g, ' ').slice(0, 160)}`);
+  if (d.proof) writeLine(ctx, `  proof: ${d.proof.status} — ${d.proof.readiness}`);
+  if (d.team) writeLine(ctx, `  team run: ${d.team.workers}:${d.team.role} (up to ${d.team.workers} ${d.team.role} agent(s) at once on independent slices)`);
+  if (d.plan) writeLine(ctx, `  plan: ${d.plan.tasks} task(s) by the ${d.plan.planner}${d.plan.engine ? ` (${d.plan.engine})` : ''}`);
+  if (d.plan_file && !d.plan_file.matches_plan) writeLine(ctx, `  warning: ${d.plan_file.path} differs from the plan the log recorded (graph digest); its details below may not be what ran`);
+  for (const dec of d.decisions) writeLine(ctx, `  decision [${dec.topic}]: ${dec.choice} — ${dec.reason}`);
+  for (const a of d.attempts) {
+    writeLine(ctx, `  attempt ${a.task_id}#${a.attempt}: ${a.outcome}${a.commit ? ` ${a.commit.slice(0, 12)}` : ''}${a.rejected_files.length > 0 ? ` rejected ${a.rejected_files.join(', ')}` : ''}`);
+  }
+  for (const g of d.gates) writeLine(ctx, `  gate ${g.gate} [${g.scope}${g.task_id ? ` ${g.task_id}` : ''}]: ${g.passed ? 'PASS' : 'FAIL'} (${g.record})`);
+  if (d.review) writeLine(ctx, `  review: ${Object.entries(d.review.sections).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  writeLine(ctx, `  files: ${d.goal_dir}`);
+  return EXIT.ok;
 }
 
 export async function goalProofCommand(ctx: CliContext, ref: string, opts: { verify?: boolean; json?: boolean }): Promise<number> {
-  const { store, paths } = await openGoalStore(ctx, false);
-  try {
-    const goal = await store.resolveGoal(ref);
-    const dir = path.join(paths.goalsDir, goal.id);
-    if (opts.verify) {
-      const report = await verifyProof({ goalDir: dir, goalId: goal.id, storeEvents: await store.readEvents(goal.id) });
-      if (opts.json) writeJson(ctx, report);
-      else if (report.ok) {
-        writeLine(ctx, `OK  proof of goal ${goal.id} verifies: status ${report.status ?? '?'} re-derived from the evidence`);
-        writeLine(ctx, `    checked ${report.checked.artifacts} artifact(s), ${report.checked.gate_results} gate record(s), ${report.checked.events} event(s)`);
-      } else {
-        writeLine(ctx, `BROKEN  proof of goal ${goal.id}: ${report.mismatches.length} mismatch(es)`);
-        for (const m of report.mismatches) writeLine(ctx, `  ${m.kind}${m.path ? ` ${m.path}` : ''}${m.field ? ` (${m.field})` : ''}: ${m.message}`);
-      }
-      return report.ok ? EXIT.ok : EXIT.failure;
-    }
-    let text: string;
-    try {
-      text = await readFile(path.join(dir, opts.json ? 'proof.json' : 'proof.md'), 'utf8');
-    } catch {
-      throw new OmkError('not_found', `goal ${goal.id} has no proof yet (status ${goal.status})`, { hint: `omk goal status ${goal.id}` });
-    }
-    ctx.stdout.write(text);
+  const goals = goalService(ctx);
+  if (!opts.verify) {
+    ctx.stdout.write((await goals.proof(ref, opts.json ? 'json' : 'md')).text);
     return EXIT.ok;
-  } finally {
-    await store.close();
   }
+  const report = await goals.verify(ref);
+  const { goal_id: goalId, ...rest } = report;
+  if (opts.json) writeJson(ctx, rest);
+  else if (report.ok) {
+    writeLine(ctx, `OK  proof of goal ${goalId} verifies: status ${report.status ?? '?'} re-derived from the evidence`);
+    writeLine(ctx, `    checked ${report.checked.artifacts} artifact(s), ${report.checked.gate_results} gate record(s), ${report.checked.events} event(s)`);
+  } else {
+    writeLine(ctx, `BROKEN  proof of goal ${goalId}: ${report.mismatches.length} mismatch(es)`);
+    for (const m of report.mismatches) writeLine(ctx, `  ${m.kind}${m.path ? ` ${m.path}` : ''}${m.field ? ` (${m.field})` : ''}: ${m.message}`);
+  }
+  return report.ok ? EXIT.ok : EXIT.failure;
 }
 
 export async function goalReplayCommand(ctx: CliContext, ref: string, opts: { from?: string; format?: string }): Promise<number> {
@@ -151,24 +124,6 @@ export async function goalReplayCommand(ctx: CliContext, ref: string, opts: { fr
   if (!['text', 'json', 'md'].includes(format)) throw new OmkError('usage', `--format must be text, json or md, got ${format}`);
   const from = opts.from === undefined ? 1 : Number(opts.from);
   if (!Number.isInteger(from) || from < 1) throw new OmkError('usage', `--from must be a positive integer, got ${String(opts.from)}`);
-  const { goalsDir, dbFile } = ctx.paths;
-  if (goalsDir === undefined || dbFile === undefined) throw new OmkError('not_a_repo', `${ctx.cwd} is not inside a git repository`);
-  // Replay reads events.jsonl as it is: it resolves the goal without opening the store, which would heal the file.
-  const goalId = await resolveForReplay(ctx, ref, dbFile, goalsDir);
-  const log = readEventLog(path.join(goalsDir, goalId, 'events.jsonl'));
-  if (!log.exists) throw new OmkError('not_found', `goal ${goalId} has no events.jsonl`);
-  ctx.stdout.write(renderReplay({ goalId, events: log.events, stats: log.stats, from }, format));
+  ctx.stdout.write((await goalService(ctx).replay(ref, { from, format })).text);
   return EXIT.ok;
-}
-
-async function resolveForReplay(ctx: CliContext, ref: string, dbFile: string, goalsDir: string): Promise<string> {
-  const { existsSync } = await import('node:fs');
-  if (!existsSync(dbFile)) throw new OmkError('not_found', 'there are no goals in this repository yet');
-  const { openStore } = await import('../../runtime/store/sqlite-store.js');
-  const store = await openStore({ dbFile, goalsDir, now: ctx.now, log: ctx.log, healOnOpen: false });
-  try {
-    return (await store.resolveGoal(ref)).id;
-  } finally {
-    await store.close();
-  }
 }

@@ -1,11 +1,11 @@
-import { runSetup } from '../../runtime/config/setup.js';
+import { setupOmk } from '../../app/setup.js';
 import type { CliContext } from '../context.js';
 import { writeJson, writeLine } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
 /** `omk setup`: creates what is missing, reports what already existed. */
 export async function setupCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
-  const result = await runSetup({ paths: ctx.paths, env: ctx.env });
+  const result = await setupOmk(ctx);
   if (opts.json) {
     writeJson(ctx, { items: result.items, repo_root: result.repoRoot ?? null, project_skipped: result.repoRoot === undefined });
     return EXIT.ok;

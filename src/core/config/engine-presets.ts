@@ -16,6 +16,10 @@ export interface EnginePreset {
   args: string[];
   /** Variables passed through from omk's environment (a trailing `*` is a prefix). */
   passEnv: string[];
+  /** Variables set for the agent; `[engines.NAME].env` wins key by key. */
+  env?: Record<string, string>;
+  /** `acp`: serve the agent's file reads and writes (ACP `fs`). @default true */
+  serveFs?: boolean;
   /** `openai`: the Chat Completions base URL. */
   baseUrl?: string;
   /** `openai`: the model id (also picks default pricing). */
@@ -64,9 +68,14 @@ export const ENGINE_PRESETS: Readonly<Record<string, EnginePreset>> = {
   gemini: {
     protocol: 'acp',
     command: 'gemini',
-    args: ['--experimental-acp'],
+    args: ['--acp'],
     passEnv: ['GEMINI_*', 'GOOGLE_*'],
-    installHint: `npm i -g @google/gemini-cli, ${configure('gemini')}`,
+    // Without it the CLI re-spawns itself under a parent that ignores SIGTERM (one more Node start).
+    env: { GEMINI_CLI_NO_RELAUNCH: 'true' },
+    // Gemini CLI cannot create a file through a client that answers a read of a missing file with an
+    // error (docs/engines.md "Gemini CLI"): it uses the disk itself, and asks before every edit.
+    serveFs: false,
+    installHint: `npm i -g @google/gemini-cli (Gemini CLI, Node >= 20), ${configure('gemini')}`,
     description: 'Gemini CLI over ACP',
   },
   builtin: {

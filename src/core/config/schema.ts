@@ -43,6 +43,7 @@ export const ENGINE_SPEC: FieldSpec = table({
   model: str(),
   base_url: str(),
   api_key_env: str(),
+  serve_fs: { kind: 'boolean' },
   pricing: table({
     input_per_mtok: { kind: 'number', min: 0 },
     output_per_mtok: { kind: 'number', min: 0 },

@@ -50,6 +50,11 @@ export interface EngineConfig {
   /** `openai` only: the NAME of the environment variable holding the key, never the key. */
   api_key_env?: string;
   pricing?: EnginePricing;
+  /**
+   * `acp` only: serve the agent's file reads and writes (ACP `fs` capability, confined to the work dir).
+   * Default true, false for agents that mishandle it (the `gemini` preset).
+   */
+  serve_fs?: boolean;
 }
 
 export interface GateConfig {

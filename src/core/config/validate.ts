@@ -127,6 +127,9 @@ export function validateMerged(values: ConfigTree, sources: ReadonlyMap<string, 
     if ((protocol === 'acp' || protocol === 'wire') && engine.command === undefined) {
       report(['engines', name, 'command'], `the agent's executable (required for protocol "${protocol}")`, MISSING);
     }
+    if (protocol !== 'acp' && engine.serve_fs !== undefined) {
+      report(['engines', name, 'serve_fs'], 'this key only with protocol = "acp"', `protocol ${JSON.stringify(protocol)}`);
+    }
     if (protocol !== 'openai') {
       for (const key of ['base_url', 'api_key_env'] as const) {
         if (engine[key] !== undefined) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { taskSchema } from '../goal/task-graph/schema.js';
+import type { EventTypeName } from './event-types.js';
 
 /**
  * The one catalogue of event types: type -> payload schema. The TypeScript union
@@ -133,6 +134,8 @@ export const EVENT_CATALOGUE = {
     gate_runs: z.array(z.string()),
     feedback: z.string(),
   }),
+  /** No agent can work on the task now (its worktree could not be made ready, no engine could start); it waits. */
+  'task.blocked': z.object({ task_id: z.string().min(1), attempt: z.number().int().positive(), reason: z.string() }),
   'task.completed': z.object({ task_id: z.string().min(1), attempts: z.number().int().positive(), commit: z.string().nullable(), tree_sha: z.string() }),
   'task.failed': z.object({ task_id: z.string().min(1), attempts: z.number().int().nonnegative(), reason: z.string() }),
   /** Control (docs/goals.md "Pause, resume, cancel, crash"): a controller process took charge of the goal. */
@@ -393,7 +396,7 @@ export const EVENT_CATALOGUE = {
     session: z.string().optional(),
     tool_call_id: z.string().optional(),
   }),
-} as const;
+} as const satisfies Record<EventTypeName, z.ZodType>;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
 export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_CATALOGUE)[T]>;

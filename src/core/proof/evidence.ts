@@ -9,16 +9,7 @@ import type { TestsEvidence } from './test-evidence.js';
  * Field names are snake_case because they are written to proof.json as they are.
  */
 
-export const VERDICT_STATUSES = [
-  'ready',
-  'not_ready',
-  'blocked_on_human',
-  'blocked_on_external',
-  'needs_more_budget',
-  'failed_infra',
-  'cancelled',
-] as const;
-export type VerdictStatus = (typeof VERDICT_STATUSES)[number];
+export { VERDICT_STATUSES, type VerdictStatus } from '../goal/status.js';
 
 /** The review wall's six sections, in the order they are shown. */
 export const REVIEW_SECTIONS = ['architect', 'code', 'tests', 'security', 'performance', 'anti_slop'] as const;

@@ -1,12 +1,15 @@
 import type { EventPayload, EventType } from '../events/catalogue.js';
 import type { EventEnvelope, GoalEvent } from '../events/envelope.js';
 import type { GateStoreReader, GateStoreWriter } from '../gates/records.js';
+import type { GoalLog } from '../goal/controller/goal-log.js';
+import type { ControllerRecord } from './controllers.js';
 import type {
   AcquireResult,
   CostEntry,
   CostTotal,
   EventHead,
   EventRange,
+  FeedEvent,
   Goal,
   GoalStatus,
   Lease,
@@ -39,7 +42,24 @@ export interface StoreReader {
   listTasks(goalId: string): Promise<Task[]>;
   getLease(ref: TaskRef): Promise<Lease | undefined>;
   readEvents(goalId: string, range?: EventRange): Promise<EventEnvelope[]>;
+  /** One goal's events after `afterSeq` (at most `limit`), in seq order: an indexed read of the tail. */
+  readEventsAfter(goalId: string, afterSeq: number, limit?: number): Promise<EventEnvelope[]>;
   eventHead(goalId: string): Promise<EventHead>;
+  /**
+   * The goal's events folded (the controller's GoalLog), as of the last committed event: a snapshot
+   * plus the events after it, never a re-fold of the whole log. The result is the caller's own copy.
+   * Inside a transaction it includes the transaction's own appends.
+   */
+  goalLog(goalId: string): Promise<GoalLog>;
+  /**
+   * Every goal's events committed after feed position `after` (0: from the first), at most `limit`, in
+   * commit order; positions only grow. What the goal feed for all goals reads (docs/goal-view.md).
+   */
+  readFeed(after: number, limit: number): Promise<FeedEvent[]>;
+  /** The position of the last committed event in the feed (0 when there is none). */
+  feedHead(): Promise<number>;
+  /** The goal's controller record (who drives it, with a heartbeat), if any: what `status` shows. */
+  controller(goalId: string): Promise<ControllerRecord | undefined>;
   costTotal(goalId: string): Promise<CostTotal>;
   /** Gate result cache and circuit breakers (docs/gates.md). */
   readonly gates: GateStoreReader;

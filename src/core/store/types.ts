@@ -1,22 +1,11 @@
+import type { GoalEvent } from '../events/envelope.js';
 /**
  * Domain records as the store returns them. Minimal on purpose: later work (goal
  * lifecycle, scheduler) extends them through new migrations and new fields.
  */
 
-export const GOAL_STATUSES = [
-  'created',
-  'planning',
-  'running',
-  'paused',
-  'ready',
-  'not_ready',
-  'blocked_on_human',
-  'blocked_on_external',
-  'needs_more_budget',
-  'failed_infra',
-  'cancelled',
-] as const;
-export type GoalStatus = (typeof GOAL_STATUSES)[number];
+export { GOAL_STATUSES, type GoalStatus } from '../goal/status.js';
+import type { GoalStatus } from '../goal/status.js';
 
 export interface Goal {
   id: string;
@@ -36,8 +25,8 @@ export interface NewGoal {
   parentId?: string;
 }
 
-export const TASK_STATUSES = ['queued', 'leased', 'done', 'failed', 'blocked', 'cancelled'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export { TASK_STATUSES, type TaskStatus } from '../goal/status.js';
+import type { TaskStatus } from '../goal/status.js';
 
 export interface Task {
   goalId: string;
@@ -125,6 +114,12 @@ export interface EventHead {
   seq: number;
   /** The last event's hash, or the goal's genesis hash when empty. */
   hash: string;
+}
+
+/** An event as the goal feed for all goals reads it: with its goal and its position in commit order. */
+export interface FeedEvent extends GoalEvent {
+  /** Commit order across goals; the all-goals feed resumes after a position. */
+  position: number;
 }
 
 export interface EventRange {

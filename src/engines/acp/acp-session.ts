@@ -18,7 +18,7 @@ import type {
 } from '../session.js';
 import { addUsage, costOf, zeroUsage } from '../session.js';
 import type { Transport, TransportCloseInfo, TransportError } from '../transport/transport.js';
-import { estimateTurnUsage, promptChars, toContentBlocks, usageFromPromptResponse } from './content.js';
+import { estimateTurnUsage, promptChars, toContentBlocks, usageFromPromptResponse, usageFromQuotaMeta } from './content.js';
 import { ApprovedWrites, askApproval, resolvedEvent } from './approvals.js';
 import { ConfinedFs, FS_DENIED } from './fs-access.js';
 import { isObj, num, obj, str } from '../loose.js';
@@ -53,6 +53,8 @@ interface ActiveTurn {
   index: number;
   detachSignal: () => void;
   approvedWrites: ApprovedWrites;
+  /** Calls whose permission omk refused: if the agent never closes them, they end `failed`, not `incomplete`. */
+  deniedCalls: Set<string>;
 }
 
 type TurnEnd = { stopReason: StopReason; error?: TurnError; usage?: TokenUsage };
@@ -139,6 +141,7 @@ export class AcpSession implements AgentSession {
       index: ++this.turnCount,
       detachSignal: () => {},
       approvedWrites: new ApprovedWrites(this.options.cwd),
+      deniedCalls: new Set(),
     };
     this.turn = turn;
     this.stateValue = 'prompting';
@@ -267,7 +270,7 @@ export class AcpSession implements AgentSession {
     const reason = str(result.stopReason);
     const stopReason: StopReason = (reason !== undefined ? STOP_REASONS[reason] : undefined) ?? 'end_turn';
     if (reason !== undefined && !STOP_REASONS[reason]) this.emit({ type: 'notice', level: 'warn', text: `unknown stopReason "${reason}", treated as end_turn` });
-    const usage = usageFromPromptResponse(result.usage);
+    const usage = usageFromPromptResponse(result.usage) ?? usageFromQuotaMeta(result._meta);
     void this.finishTurn(turn, usage ? { stopReason, usage } : { stopReason }, true);
   }
 
@@ -288,6 +291,7 @@ export class AcpSession implements AgentSession {
     if (turn.cancelTimer) clearTimeout(turn.cancelTimer);
     turn.detachSignal();
     turn.abort.abort(new Error('turn ended'));
+    for (const event of this.mapper.finishOpen('failed', (id) => turn.deniedCalls.has(id))) turn.channel.push(event);
     const open = this.mapper.openCalls();
     for (const event of this.mapper.finishOpen(end.stopReason === 'cancelled' ? 'cancelled' : 'incomplete')) turn.channel.push(event);
 
@@ -371,12 +375,15 @@ export class AcpSession implements AgentSession {
 
   private clientApp(): ReturnType<typeof client> {
     const loose = (value: unknown): Obj => obj(value) ?? {};
-    return client({ name: this.options.clientInfo?.name ?? 'omk' })
-      .onRequest('session/request_permission', loose, ({ params, signal }) => this.requestPermission(params, signal))
+    const app = client({ name: this.options.clientInfo?.name ?? 'omk' }).onRequest('session/request_permission', loose, ({ params, signal }) =>
+      this.requestPermission(params, signal),
+    );
+    // Everything else (terminal/*, elicitation/*, fs/* when serveFs is off, unknown methods) gets -32601
+    // from the SDK: we do not advertise those capabilities.
+    if (this.options.serveFs === false) return app;
+    return app
       .onRequest('fs/read_text_file', loose, ({ params }) => this.fs.read(params.path, params.line, params.limit))
       .onRequest('fs/write_text_file', loose, ({ params, signal }) => this.writeFile(params, signal));
-    // Everything else (terminal/*, elicitation/*, unknown methods) gets -32601 from the SDK: we do
-    // not advertise those capabilities.
   }
 
   private async requestPermission(params: Obj, requestSignal: AbortSignal): Promise<PermissionResponse> {
@@ -391,11 +398,14 @@ export class AcpSession implements AgentSession {
       if (isNew) this.emit({ type: 'tool_call_started', ...stateOf(call) });
     }
     const request = approvalRequestOf(toolCall, tracked);
+    // What the policy checked is the call's command from now on (Gemini CLI names it only in the title).
+    if (tracked && tracked.command === undefined && request.command !== undefined) tracked.command = request.command;
     const outcome = await askApproval(this.options.approve, request, AbortSignal.any([turn.abort.signal, requestSignal]));
     if (this.closeRequested || this.exitInfo || turn.finishing) return CANCELLED;
     turn.channel.push(resolvedEvent(request, outcome));
     if (outcome === 'cancelled') return CANCELLED;
     if (outcome.allow) turn.approvedWrites.add(request);
+    else if (callId !== undefined) turn.deniedCalls.add(callId);
     return chooseOption(optionsOf(params), outcome);
   }
 

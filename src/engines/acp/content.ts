@@ -64,3 +64,21 @@ export function usageFromPromptResponse(value: unknown): TokenUsage | undefined 
   if (typeof u.thoughtTokens === 'number') usage.reasoning = u.thoughtTokens;
   return usage;
 }
+
+/**
+ * Gemini CLI's token counts on the prompt response, `_meta.quota.token_count {input_tokens, output_tokens}`
+ * (its own extension; summed over the turn's model calls). Exact as far as it goes: input includes cached
+ * tokens (no split is given) and output leaves out thinking tokens.
+ */
+export function usageFromQuotaMeta(meta: unknown): TokenUsage | undefined {
+  const quota = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).quota : undefined;
+  const count = typeof quota === 'object' && quota !== null ? (quota as Record<string, unknown>).token_count : undefined;
+  if (typeof count !== 'object' || count === null) return undefined;
+  const { input_tokens: input, output_tokens: output } = count as Record<string, unknown>;
+  if (!isCount(input) || !isCount(output)) return undefined;
+  return { input, output, cacheRead: 0, cacheWrite: 0, exact: true };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}

@@ -43,6 +43,13 @@ export interface AcpSessionOptions extends AgentSessionOptions {
   transport?: Transport;
   /** Exact usage source consulted at each turn end (see kimi-code.ts). */
   usageReader?: UsageReader;
+  /**
+   * Advertise and serve `fs/read_text_file` / `fs/write_text_file` (confined to `cwd`, writes approved as
+   * edits). Off, the agent reads and writes the disk itself and omk sees its edits only through its
+   * permission requests: for agents that mishandle the client's error answers (Gemini CLI cannot create a
+   * file through a client that answers a read of a missing file with an error). @default true
+   */
+  serveFs?: boolean;
   /** Sent as `clientInfo`. @default { name: 'omk', version: '0.0.0' } */
   clientInfo?: { name: string; version: string };
   /** Every chunk of the agent's stderr (for a log). A throw is ignored. */

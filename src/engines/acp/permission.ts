@@ -32,7 +32,9 @@ export function approvalRequestOf(toolCall: Obj, tracked: TrackedCall | undefine
   };
   const title = str(toolCall.title) ?? (tracked?.title || undefined);
   if (title !== undefined) request.title = title;
-  const command = commandOf(rawInput) ?? tracked?.command;
+  // Gemini CLI sends a shell call's command only as its title (no rawInput, no update before the
+  // request). A title that is not the command only makes the policy stricter: it is checked as one.
+  const command = commandOf(rawInput) ?? tracked?.command ?? (request.kind === 'execute' ? title : undefined);
   if (command !== undefined) request.command = command;
   const input = obj(rawInput);
   const cwd = str(input?.cwd) ?? str(input?.workdir);

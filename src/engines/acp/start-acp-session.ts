@@ -88,7 +88,10 @@ async function handshake(session: AcpSession, options: AcpSessionOptions, comman
   try {
     const answer: unknown = await agent.request('initialize', {
       protocolVersion: 1,
-      clientCapabilities: { fs: { readTextFile: true, writeTextFile: true }, terminal: false },
+      clientCapabilities: {
+        fs: options.serveFs === false ? { readTextFile: false, writeTextFile: false } : { readTextFile: true, writeTextFile: true },
+        terminal: false,
+      },
       clientInfo: options.clientInfo ?? { name: 'omk', version: '0.0.0' },
     });
     init = obj(answer) ?? {};

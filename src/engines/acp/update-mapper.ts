@@ -55,11 +55,11 @@ export class UpdateMapper {
     return [...this.calls.values()].filter((c) => !c.finished).map((c) => c.callId);
   }
 
-  /** Closes every open call with `status` (the turn ended); returns the events to emit. */
-  finishOpen(status: ToolCallStatus): AgentEvent[] {
+  /** Closes every open call (those `which` picks) with `status` (the turn ended); returns the events to emit. */
+  finishOpen(status: ToolCallStatus, which: (callId: string) => boolean = () => true): AgentEvent[] {
     const events: AgentEvent[] = [];
     for (const call of this.calls.values()) {
-      if (call.finished) continue;
+      if (call.finished || !which(call.callId)) continue;
       call.finished = true;
       call.status = status;
       events.push({ type: 'tool_call_completed', ...stateOf(call), ...extrasOf(call) });

@@ -13,8 +13,10 @@ export interface EngineSpec {
   command: string | undefined;
   /** `acp`: the argv after the command; `wire`: placed before omk's own `--wire --work-dir …` flags. */
   args: string[];
-  /** Variables set for the agent. */
+  /** Variables set for the agent (the preset's, then config's). */
   env: Record<string, string>;
+  /** `acp`: omk serves the agent's file reads and writes (ACP `fs`). */
+  serveFs: boolean;
   /** Variables passed through from omk's environment (preset list plus `pass_env`). */
   passEnv: string[];
   model: string | undefined;
@@ -74,7 +76,8 @@ export function resolveEngine(
     protocol,
     command: protocol === 'openai' ? undefined : (configured?.command ?? base?.command),
     args: [...(configured?.args ?? base?.args ?? [])],
-    env: { ...(configured?.env ?? {}) },
+    env: { ...(base?.env ?? {}), ...(configured?.env ?? {}) },
+    serveFs: configured?.serve_fs ?? base?.serveFs ?? true,
     passEnv: [...new Set([...(base?.passEnv ?? []), ...(configured?.pass_env ?? [])])],
     model,
     baseUrl: protocol === 'openai' ? (configured?.base_url ?? base?.baseUrl ?? ENGINE_PRESETS.builtin?.baseUrl) : undefined,

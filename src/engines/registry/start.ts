@@ -98,7 +98,7 @@ export async function startEngineSession(spec: EngineSpec, options: StartEngineO
     return startWireSession(wire);
   }
   const { kimiCodeUsageReader, startAcpSession } = await import('../acp/index.js');
-  const acp: AcpSessionOptions = { ...common, ...launch, args: spec.args };
+  const acp: AcpSessionOptions = { ...common, ...launch, args: spec.args, serveFs: spec.serveFs };
   const kimiHome = kimiCodeHome(spec, options.env);
   if (kimiHome) acp.usageReader = kimiCodeUsageReader(kimiHome);
   return startAcpSession(acp);

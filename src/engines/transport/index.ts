@@ -1,6 +1,6 @@
 export type { Transport, TransportCloseInfo, TransportError } from './transport.js';
-export { encodeNdjson, NdjsonDecoder, DEFAULT_MAX_LINE_BYTES } from './ndjson.js';
-export type { NdjsonItem } from './ndjson.js';
+export { encodeNdjson, NdjsonDecoder, DEFAULT_MAX_LINE_BYTES } from '../../core/ndjson.js';
+export type { NdjsonItem } from '../../core/ndjson.js';
 export { ProcessTransport } from './process-transport.js';
 export type { ProcessTransportOptions } from './process-transport.js';
 export { RecordingTransport } from './recording-transport.js';

@@ -2,7 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { OmkError } from '../../core/errors.js';
 import { spawnManaged, whichSync } from '../../runtime/process/index.js';
 import type { ManagedProcess } from '../../runtime/process/index.js';
-import { encodeNdjson, NdjsonDecoder } from './ndjson.js';
+import { encodeNdjson, NdjsonDecoder } from '../../core/ndjson.js';
 import { TailBuffer } from './stderr-tail.js';
 import type { Transport, TransportCloseInfo, TransportError } from './transport.js';
 

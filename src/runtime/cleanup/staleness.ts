@@ -2,20 +2,11 @@
  * Which of omk's worktrees and branches are stale. Pure: the caller gathers the facts (goal status,
  * lease, whether the marker's process is alive) and this decides.
  */
+import { mayContinue } from '../../core/goal/status.js';
 import type { GoalStatus, Lease } from '../../core/store/types.js';
 import { BRANCH_PREFIX, refComponent } from '../git/ref-names.js';
 import type { StaleReason } from './report.js';
 
-/** Statuses a goal never leaves (SPEC.md "Terminal statuses"). */
-export const TERMINAL_GOAL_STATUSES: ReadonlySet<GoalStatus> = new Set<GoalStatus>([
-  'ready',
-  'not_ready',
-  'blocked_on_human',
-  'blocked_on_external',
-  'needs_more_budget',
-  'failed_infra',
-  'cancelled',
-]);
 
 export type Staleness = { stale: true; reason: StaleReason; detail: string } | { stale: false; detail: string };
 
@@ -38,12 +29,12 @@ export function isLeaseLive(lease: Lease | undefined, now: Date): boolean {
 }
 
 /**
- * A worktree is stale when its goal is terminal or unknown, or when the process that made it is gone
+ * A worktree is stale when its goal can never continue (core/goal/status.ts `mayContinue`) or is unknown, or when the process that made it is gone
  * and no live lease covers its task. A worktree of an unfinished goal with a live lease never is.
  */
 export function worktreeStaleness(f: WorktreeFacts): Staleness {
   if (f.goalStatus === undefined) return { stale: true, reason: 'goal_unknown', detail: `goal ${f.goalId} is not in the store` };
-  if (TERMINAL_GOAL_STATUSES.has(f.goalStatus)) {
+  if (!mayContinue(f.goalStatus)) {
     return { stale: true, reason: 'goal_terminal', detail: `goal ${f.goalId} is ${f.goalStatus}` };
   }
   if (f.lease !== undefined && isLeaseLive(f.lease, f.now)) {
@@ -64,7 +55,7 @@ export function worktreeStaleness(f: WorktreeFacts): Staleness {
 export function branchStaleness(branch: string, goals: ReadonlyMap<string, GoalStatus>): Staleness & { goalId: string | undefined } {
   const component = goalComponentOf(branch);
   const matches = [...goals].filter(([id]) => component !== undefined && refComponent(id) === component);
-  const unfinished = matches.find(([, status]) => !TERMINAL_GOAL_STATUSES.has(status));
+  const unfinished = matches.find(([, status]) => mayContinue(status));
   if (unfinished !== undefined) {
     return { stale: false, goalId: unfinished[0], detail: `branch of goal ${unfinished[0]}, which is ${unfinished[1]}` };
   }

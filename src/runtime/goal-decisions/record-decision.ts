@@ -1,3 +1,4 @@
+import { isActive } from '../../core/goal/status.js';
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,14 +8,12 @@ import type { HumanDecision } from '../../core/proof/evidence.js';
 import { evidenceFromProof } from '../../core/proof/proof.js';
 import { parseProofText, type ProofDocument } from '../../core/proof/proof-schema.js';
 import type { Store } from '../../core/store/store.js';
-import type { GoalStatus } from '../../core/store/types.js';
 import { goalDir, readTextIfExists, writeJsonAtomically } from '../goal/goal-dir.js';
 import { changeStatus } from '../goal/status.js';
 import { writeProof } from '../proof/write-proof.js';
 import { humanDecisionsFromLog } from './decisions-from-log.js';
 
 /** Goal statuses with no finished proof yet: a decision would be overwritten by the running controller. */
-const UNFINISHED: readonly GoalStatus[] = ['created', 'planning', 'running'];
 
 /** Infra failures writeProof derives from disk each time (so a stale one is not carried over). */
 const REDERIVED_COMPONENTS = new Set(['event-log', 'artifacts']);
@@ -59,7 +58,7 @@ export async function recordHumanDecision(input: RecordHumanDecisionInput): Prom
   if (text === '') throw new OmkError('usage', kind === 'accept' ? '--summary must not be empty' : '--reason must not be empty');
   const goal = await store.resolveGoal(input.goalRef);
   const dir = goalDir(input.goalsDir, goal.id);
-  if (UNFINISHED.includes(goal.status)) {
+  if (isActive(goal.status)) {
     throw new OmkError('usage', `goal ${goal.id} is ${goal.status}: a decision is recorded once it has a proof`, {
       hint: `wait for it to finish (omk goal status ${goal.id}), or pause it first`,
     });

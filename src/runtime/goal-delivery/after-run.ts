@@ -1,3 +1,4 @@
+import { isDeliverable } from '../../core/goal/status.js';
 import type { MergePolicy, OmkConfig, Policy } from '../../core/config/types.js';
 import { describeError, isOmkError, type ErrorCode } from '../../core/errors.js';
 import { readFile } from 'node:fs/promises';
@@ -43,7 +44,6 @@ export interface AfterRunDelivery {
 }
 
 /** Verdicts whose work is worth handing over; `cancelled` and `failed_infra` are delivered only by hand (omk goal open-pr). */
-const DELIVERABLE = new Set(['ready', 'not_ready', 'blocked_on_human', 'blocked_on_external', 'needs_more_budget']);
 
 /**
  * Delivery at the end of `omk goal run` / `resume`, under the run's policies:
@@ -55,7 +55,7 @@ const DELIVERABLE = new Set(['ready', 'not_ready', 'blocked_on_human', 'blocked_
 export async function deliverAfterRun(input: DeliverAfterRunInput): Promise<AfterRunDelivery> {
   const { policies, goalId } = input;
   // A resume that finds the verdict already reached writes no new proof: deliver the one on disk.
-  const proof = input.proof ?? (DELIVERABLE.has(input.status) ? await proofOnDisk(input.goalsDir, goalId) : undefined);
+  const proof = input.proof ?? (isDeliverable(input.status) ? await proofOnDisk(input.goalsDir, goalId) : undefined);
   const base: AfterRunDelivery = {
     policy: policies.policy,
     merge_policy: policies.mergePolicy,
@@ -76,7 +76,7 @@ export async function deliverAfterRun(input: DeliverAfterRunInput): Promise<Afte
       : `policy \`local\`: nothing was pushed; the goal integrated no commit beyond its base`;
     return { ...base, outcome: 'local', reason };
   }
-  if (!DELIVERABLE.has(input.status) || proof === undefined) {
+  if (!isDeliverable(input.status) || proof === undefined) {
     const later = input.status === 'paused' || input.status === 'interrupted' ? ` (omk goal resume ${goalId} delivers it under the same policy)` : '';
     return { ...base, reason: `the goal ended \`${input.status}\`, so nothing was delivered${later}` };
   }

@@ -1,13 +1,13 @@
+import { isActive } from '../../core/goal/status.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OmkError } from '../../core/errors.js';
 import { parseProofText, type ProofDocument } from '../../core/proof/proof-schema.js';
 import type { Store } from '../../core/store/store.js';
-import type { Goal, GoalStatus } from '../../core/store/types.js';
+import type { Goal } from '../../core/store/types.js';
 import { verifyProof } from '../proof/verify-proof.js';
 
 /** Statuses whose proof.json, if any, may be rewritten at any moment by the running controller. */
-const UNFINISHED: readonly GoalStatus[] = ['created', 'planning', 'running'];
 
 export interface DeliverableGoal {
   goal: Goal;
@@ -31,7 +31,7 @@ export async function loadDeliverableGoal(input: { store: Store; goalsDir: strin
   const { store } = input;
   const goal = await store.resolveGoal(input.goalRef);
   const dir = path.join(input.goalsDir, goal.id);
-  if (UNFINISHED.includes(goal.status)) {
+  if (isActive(goal.status)) {
     throw new OmkError('usage', `goal ${goal.id} is ${goal.status}: it can be delivered once it has a proof`, {
       hint: `wait for it to finish (omk goal status ${goal.id})`,
     });

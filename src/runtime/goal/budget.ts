@@ -22,7 +22,7 @@ import {
   type Reservation,
 } from '../../core/budget/index.js';
 import type { BudgetFacts } from '../../core/goal/controller/budget-facts.js';
-import { foldGoalLog, type GoalLog } from '../../core/goal/controller/goal-log.js';
+import { type GoalLog } from '../../core/goal/controller/goal-log.js';
 import { OmkError } from '../../core/errors.js';
 import type { BudgetEvidence, TaskBudgetEvidence } from '../../core/proof/evidence.js';
 import type { Store, StoreTx } from '../../core/store/store.js';
@@ -114,7 +114,7 @@ export class GoalBudget {
   }
 
   static async open(scope: GoalScope, options: GoalBudgetOptions = {}): Promise<GoalBudget> {
-    return new GoalBudget(scope, foldGoalLog(await scope.rt.store.readEvents(scope.goalId)), options);
+    return new GoalBudget(scope, await scope.rt.store.goalLog(scope.goalId), options);
   }
 
   /** Running time so far: stored time plus this controller's. */
@@ -134,7 +134,7 @@ export class GoalBudget {
   }
 
   private async log(): Promise<GoalLog> {
-    return foldGoalLog(await this.scope.rt.store.readEvents(this.scope.goalId));
+    return await this.scope.rt.store.goalLog(this.scope.goalId);
   }
 
   /**
@@ -163,7 +163,7 @@ export class GoalBudget {
 
   private async admitOnce(tx: StoreTx, role: 'planner' | 'executor', taskId: string): Promise<AdmitStep> {
     const { rt, goalId } = this.scope;
-    const log = foldGoalLog(await tx.readEvents(goalId));
+    const log = await tx.goalLog(goalId);
     if (!log.budget.limits) return { kind: 'unlimited' };
     const now = rt.now();
     // The goal already stopped for budget (another worker was refused or stopped): nothing starts until budget-add.
@@ -237,7 +237,7 @@ export class GoalBudget {
   async topUp(ticket: BudgetTicket, extra: CostEstimate): Promise<{ ok: true; view: TurnBudgetView } | { ok: false; error: BudgetRefusedError }> {
     const { rt, goalId } = this.scope;
     return rt.store.transaction(async (tx) => {
-      const log = foldGoalLog(await tx.readEvents(goalId));
+      const log = await tx.goalLog(goalId);
       const state = this.stateOf(log);
       if (!state || !log.budget.reservations.has(ticket.id)) {
         return { ok: false as const, error: new BudgetRefusedError('tokens', `the reservation ${ticket.id} was released (its lease was taken back)`) };
@@ -245,7 +245,7 @@ export class GoalBudget {
       const check = checkBeforeSpawn(state, extra, rt.now());
       if (!check.ok) return { ok: false as const, error: new BudgetRefusedError(check.exhausted, check.detail) };
       await tx.appendEvent(goalId, 'budget.reserved', { reservation_id: ticket.id, task_id: ticket.taskId, role: ticket.role, tokens: extra.tokens, usd_micros: extra.usd_micros, owner: rt.owner });
-      const after = foldGoalLog(await tx.readEvents(goalId));
+      const after = await tx.goalLog(goalId);
       return { ok: true as const, view: (await this.turnView(ticket, after))! };
     });
   }
@@ -275,7 +275,7 @@ export class GoalBudget {
     const { goalId } = this.scope;
     const now = this.scope.rt.now();
     await this.scope.rt.store.transaction(async (tx) => {
-      const log = foldGoalLog(await tx.readEvents(goalId));
+      const log = await tx.goalLog(goalId);
       if (log.budget.reservations.has(ticket.id)) {
         await tx.appendEvent(goalId, 'budget.released', { reservation_id: ticket.id, task_id: ticket.taskId, reason: outcome?.started ? 'settled' : 'the turn did not start' });
       }
@@ -370,7 +370,7 @@ export async function extendGoalBudget(
   const forTasks = addition.task_tokens !== undefined || addition.task_usd_micros !== undefined;
   if (!forGoal && !forTasks) throw new OmkError('usage', 'budget-add: nothing to add; give --time, --tokens, --usd, --task-tokens or --task-usd');
   return store.transaction(async (tx) => {
-    const log = foldGoalLog(await tx.readEvents(goalId));
+    const log = await tx.goalLog(goalId);
     const stored = storedBudgetState(log);
     const goalPart = forGoal ? addBudget(stored, addition, now) : { state: stored, extensions: [] };
     const taskPart = forTasks

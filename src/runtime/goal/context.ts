@@ -4,6 +4,7 @@ import type { GateSpec } from '../../core/gates/spec.js';
 import type { Store, StoreTx } from '../../core/store/store.js';
 import type { GitContext } from '../git/index.js';
 import type { GoalBudget } from './budget.js';
+import type { LivePublisher } from '../feed/live-hub.js';
 import type { EnginePort } from './engine-port.js';
 import { goalDir, type GoalDir } from './goal-dir.js';
 
@@ -39,6 +40,8 @@ export interface GoalRuntime {
   progress: (line: string) => void;
   /** Lease owner id of this controller process. */
   owner: string;
+  /** Where agents' live activity goes (the process's live hub); none: it is not shared. */
+  live?: LivePublisher;
 }
 
 /** The per-goal view of the runtime. */

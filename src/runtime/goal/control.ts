@@ -1,17 +1,16 @@
 import type { ControlRequest } from '../../core/goal/controller/goal-log.js';
-import type { ControllerRecord, ControllerRegistry } from '../../core/store/controllers.js';
+import type { ControllerRegistry } from '../../core/store/controllers.js';
 import type { StoreTx } from '../../core/store/store.js';
 import type { GoalRuntime } from './context.js';
 import { takeOverLease } from './recover.js';
 import { changeStatus } from './status.js';
 
+export { CONTROLLER_STALE_MS, controllerAlive, describeController } from '../../core/goal/controller/liveness.js';
+
 /** How often a running controller looks for pause/cancel requests in the store. @default 300 ms */
 export const CONTROL_POLL_MS = 300;
 /** How often a running controller renews its heartbeat. @default 1 s */
 export const CONTROLLER_HEARTBEAT_MS = 1000;
-/** A heartbeat older than this means the controller is gone (another host cannot check its pid). @default 10 s */
-export const CONTROLLER_STALE_MS = 10_000;
-
 /** Why a controller stopped before the verdict. `lost`: another controller took the goal over. */
 export type StopReason = Pick<ControlRequest, 'kind' | 'by' | 'reason'> | { kind: 'lost'; by: string; reason: string | undefined };
 
@@ -22,21 +21,6 @@ export interface ControllerHost {
   pid: number;
   /** Whether a pid exists on this host (`process.kill(pid, 0)`). */
   pidAlive: (pid: number) => boolean;
-}
-
-/**
- * Alive: on this host, its pid exists and its heartbeat is not long stale (a reused pid with an ancient
- * heartbeat is not our controller); on another host, a fresh heartbeat.
- */
-export function controllerAlive(rec: ControllerRecord, host: ControllerHost, now: Date): boolean {
-  const age = now.getTime() - Date.parse(rec.heartbeatAt);
-  if (rec.host === host.host) return host.pidAlive(rec.pid) && age < 6 * CONTROLLER_STALE_MS;
-  return age < CONTROLLER_STALE_MS;
-}
-
-/** Who the CLI says is asking (`user@host (pid N)`). */
-export function describeController(rec: ControllerRecord): string {
-  return `pid ${rec.pid} on ${rec.host} (heartbeat ${rec.heartbeatAt})`;
 }
 
 /**

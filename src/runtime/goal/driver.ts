@@ -1,5 +1,5 @@
 import { describeError, isOmkError } from '../../core/errors.js';
-import { foldGoalLog, type GoalLog } from '../../core/goal/controller/goal-log.js';
+import { applyEvent, type GoalLog } from '../../core/goal/controller/goal-log.js';
 import { decideNextStep, DEFAULT_MAX_ROUNDS, type NextStep } from '../../core/goal/controller/next-step.js';
 import { intakeRepoFacts } from '../../core/goal/controller/repo-facts.js';
 import { normalizeRequest } from '../../core/goal/intake/normalize.js';
@@ -147,8 +147,11 @@ async function driveSteps(scope: GoalScope, req: RunGoalRequest, onControl?: (re
   let lastProof: ProofDocument | undefined;
   const options = { maxAgents: req.maxAgents, untilReady: req.untilReady, maxRounds: req.maxRounds ?? DEFAULT_MAX_ROUNDS };
   try {
+    // The driver's own copy of the folded log, brought up to date each step with only the events
+    // committed since (by this process or any other): an indexed tail read, never a re-fold.
+    const log = await rt.store.goalLog(goalId);
     for (let n = 0; n < MAX_STEPS; n++) {
-      const log = foldGoalLog(await rt.store.readEvents(goalId));
+      for (const e of await rt.store.readEventsAfter(goalId, log.lastSeq)) applyEvent(log, e);
       if (log.cancelled) return await agents.drained({ goalId, status: 'cancelled', reason: log.cancelled.reason ?? 'cancelled' });
       if (log.control && onControl) onControl(log.control);
       if (rt.signal.aborted || agents.interrupted) return await agents.drained({ goalId, status: 'interrupted', reason: 'interrupted; running tasks were put back in the queue' });
@@ -227,9 +230,20 @@ async function recordPoolFailure(scope: GoalScope, failure: unknown): Promise<vo
   scope.rt.progress(`execute failed: ${describeError(failure)}`);
 }
 
+/** Planned graphs already read, by file and the digest `goal.planned` recorded: the file does not change after planning. */
+const plannedGraphs = new Map<string, TaskGraph>();
+
 /** The planned graph plus tasks added since (fix tasks, accepted proposals). */
 export async function goalGraph(scope: GoalScope, log: GoalLog): Promise<TaskGraph | undefined> {
-  const planned = await loadTaskGraph(scope);
+  const key = `${scope.dir.taskGraph}\0${log.plan?.graph_sha256 ?? ''}`;
+  let planned = plannedGraphs.get(key);
+  if (!planned) {
+    planned = await loadTaskGraph(scope);
+    if (planned && log.plan) {
+      if (plannedGraphs.size > 64) plannedGraphs.clear();
+      plannedGraphs.set(key, planned);
+    }
+  }
   return planned ? currentGraph(planned, log) : undefined;
 }
 

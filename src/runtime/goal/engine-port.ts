@@ -1,5 +1,6 @@
 import type { ApprovalRequest } from '../../core/approval/types.js';
 import type { TurnTokens } from '../cost/ledger.js';
+import type { LiveActivity } from '../../core/feed/feed.js';
 
 /**
  * How the goal driver reaches agents. runtime may not import engines (layers), so the CLI hands
@@ -23,6 +24,8 @@ export interface AgentTurnRequest {
   signal: AbortSignal;
   /** Progress for humans (a tool call started, a denial); never evidence. */
   onActivity?: (line: string) => void;
+  /** Live activity for the goal feed (streamed text, tool calls, approvals, usage), redacted by the port. */
+  onLive?: (activity: LiveActivity) => void;
   /**
    * The turn's usage so far (cumulative), each time the engine reports some: after every model call for
    * the builtin and Wire engines, only at the end of the turn for ACP agents. The budget's between-turn

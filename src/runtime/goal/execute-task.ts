@@ -1,5 +1,5 @@
 import { afterAttempt, type AttemptOutcome } from '../../core/goal/controller/next-step.js';
-import { attemptsInRound, foldGoalLog, type IntakeFacts } from '../../core/goal/controller/goal-log.js';
+import { attemptsInRound, type IntakeFacts } from '../../core/goal/controller/goal-log.js';
 import { executorPrompt } from '../../core/goal/controller/prompts.js';
 import { engineFeedback, gateFeedback, noChangesFeedback, outOfScope, scopeFeedback } from '../../core/goal/controller/feedback.js';
 import type { Task, TaskGraph } from '../../core/goal/task-graph/schema.js';
@@ -18,7 +18,7 @@ import { openTaskWorktree } from './worktrees.js';
 import { detectTaskStall } from './no-progress.js';
 import { taskStart } from '../../core/goal/controller/graph-view.js';
 import { filesWithConflictMarkers, mergeDependencies, mergeSliceIntoFixWorktree } from './fix-merge.js';
-import { AttemptBeacon } from './worker-beacon.js';
+import { liveReporter } from './live.js';
 import { redactSecrets } from '../../core/redact.js';
 import { acceptProposals } from './proposals.js';
 import path from 'node:path';
@@ -50,18 +50,19 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
   }
   const claim: LeaseClaim = { ...ref, owner: rt.owner, token: lease.lease.token };
   // Read under the lease: an attempt that finished since the caller looked counts (retries, feedback).
-  const log = foldGoalLog(await rt.store.readEvents(goalId));
+  const log = await rt.store.goalLog(goalId);
   // Numbered by attempts started, so an interrupted attempt's transcript and diff are never overwritten.
   const attempt = (log.tasks.get(taskId)?.started ?? 0) + 1;
   const round = log.round;
 
-  const beacon = AttemptBeacon.forTask(scope.dir.root, { taskId, attempt, owner: rt.owner, engine: rt.engine?.name ?? '(none)' }, rt.now);
+  const live = liveReporter(rt, goalId, { role: 'executor', taskId, attempt });
+  live.report({ kind: 'attempt', state: 'started', engine: rt.engine?.name ?? '(none)' });
   const lost = new AbortController();
   const signal = AbortSignal.any([rt.signal, lost.signal]);
   const heartbeat = setInterval(() => {
     rt.store
       .transaction((tx) => tx.renewLease(claim, LEASE_TTL_MS))
-      .then((r) => (r.ok ? beacon.heartbeat() : lost.abort(new Error('lease-lost'))))
+      .then((r) => (r.ok ? live.report({ kind: 'heartbeat' }) : lost.abort(new Error('lease-lost'))))
       .catch(() => lost.abort(new Error('lease-lost')));
   }, HEARTBEAT_MS);
   heartbeat.unref();
@@ -76,8 +77,12 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
       // No agent runs in a worktree that lacks what it needs; the task waits, the next open bootstraps again.
       if (rt.signal.aborted) return await interrupt(scope, claim, attempt, round, undefined);
       if (lost.signal.aborted) return 'lease_lost';
-      await rt.store.transaction((tx) => tx.releaseLease(claim, 'blocked'));
-      rt.progress(`task ${taskId}: blocked: ${wt.bootstrap.failure ?? 'worktree bootstrap failed'}`);
+      const why = wt.bootstrap.failure ?? 'worktree bootstrap failed';
+      await rt.store.transaction(async (tx) => {
+        const released = await tx.releaseLease(claim, 'blocked');
+        if (released.ok) await tx.appendEvent(goalId, 'task.blocked', { task_id: taskId, attempt, reason: `its worktree is not ready: ${why}` });
+      });
+      rt.progress(`task ${taskId}: blocked: ${why}`);
       return 'blocked';
     }
     // What an earlier attempt's gates or a stopped holder left uncommitted is not this attempt's work: recorded, then reset.
@@ -102,7 +107,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
     started = { startSha: wt.head, worktree: wt.path };
     rt.progress(`task ${taskId}: attempt ${attempt} in ${wt.branch}`);
 
-    if (!rt.engine) return await block(scope, claim, 'no engine is configured (defaults.engine or --engine)');
+    if (!rt.engine) return await block(scope, claim, attempt, 'no engine is configured (defaults.engine or --engine)');
     const specs = taskGates(task, intake, rt.gates);
     // The budget is checked between the turn's model calls too (turn-guard.ts); `stop` says it cut the turn short.
     turnRan = true;
@@ -123,13 +128,10 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
       approve: remembering(approverFor(scope, wt.path, 'auto', intake.base_ref), denials),
       transcriptFile: transcriptFile(scope.dir, taskId, attempt),
       signal,
-      onActivity: (line) => {
-        beacon.activity(line);
-        rt.progress(`task ${taskId}: ${line}`);
-      },
+      onActivity: (line) => rt.progress(`task ${taskId}: ${line}`),
+      onLive: (activity) => live.report(activity),
     });
-    if (!outcome.started) return await block(scope, claim, outcome.detail, outcome.kind);
-    beacon.usage(outcome.usage.input + outcome.usage.output + outcome.usage.cacheRead + outcome.usage.cacheWrite, outcome.costUsd);
+    if (!outcome.started) return await block(scope, claim, attempt, outcome.detail, outcome.kind);
     if (stop) {
       // Not a failed attempt: it goes back to the queue (interrupted, partial work recorded) and the goal stops for budget.
       await interrupt(scope, claim, attempt, round, started, stop.message);
@@ -242,7 +244,7 @@ export async function executeTaskAttempt(scope: GoalScope, graph: TaskGraph, tas
     throw error;
   } finally {
     clearInterval(heartbeat);
-    await beacon.close();
+    live.report({ kind: 'attempt', state: 'ended', engine: rt.engine?.name ?? '(none)' });
     if (!turnRan) await scope.budget?.settle(ticket, undefined).catch(() => undefined);
   }
 }
@@ -274,10 +276,11 @@ async function interrupt(scope: GoalScope, claim: LeaseClaim, attempt: number, r
 }
 
 /** No agent could start: the task waits (blocked) and the goal says what is missing. */
-async function block(scope: GoalScope, claim: LeaseClaim, detail: string, kind: 'credentials' | 'network' | 'service' | 'other' = 'other'): Promise<TaskStepResult> {
+async function block(scope: GoalScope, claim: LeaseClaim, attempt: number, detail: string, kind: 'credentials' | 'network' | 'service' | 'other' = 'other'): Promise<TaskStepResult> {
   await scope.rt.store.transaction(async (tx) => {
     await tx.releaseLease(claim, 'blocked');
     await tx.appendEvent(scope.goalId, 'engine.unavailable', { role: 'executor', engine: scope.rt.engine?.name ?? '(none)', kind, detail });
+    await tx.appendEvent(scope.goalId, 'task.blocked', { task_id: claim.taskId, attempt, reason: `no agent could start: ${detail}` });
   });
   scope.rt.progress(`task ${claim.taskId}: blocked: ${detail}`);
   return 'blocked';

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { foldGoalLog } from '../../core/goal/controller/goal-log.js';
 import type { Lease } from '../../core/store/types.js';
 import { taskBranchName, taskWorktreeDir } from '../git/index.js';
 import { stopProcessesUnder } from '../process/stop-leftovers.js';
@@ -32,7 +31,7 @@ export async function reclaimDeadLeases(scope: GoalScope, isGone: (owner: string
   // Called on every scheduling step: no write transaction unless there is something to take back.
   if (dead.length === 0 && !expired) return [];
   if (dead.length > 0) {
-    const log = foldGoalLog(await rt.store.readEvents(goalId));
+    const log = await rt.store.goalLog(goalId);
     for (const lease of dead) {
       const dir = path.join(rt.worktreesRoot, taskWorktreeDir(goalId, lease.taskId));
       stopProcessesUnder(dir);
@@ -50,7 +49,7 @@ export async function reclaimDeadLeases(scope: GoalScope, isGone: (owner: string
       ids.push(lease.taskId);
     }
     if (ids.length === 0) return ids;
-    const log = foldGoalLog(await tx.readEvents(goalId));
+    const log = await tx.goalLog(goalId);
     for (const id of ids) {
       const running = log.tasks.get(id)?.running;
       if (!running) continue;

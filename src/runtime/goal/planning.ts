@@ -1,3 +1,4 @@
+import { liveReporter } from './live.js';
 import { createHash } from 'node:crypto';
 import { decomposePrompt, extractJsonText, plannerPrompt } from '../../core/goal/controller/prompts.js';
 import { fallbackPlan } from '../../core/goal/fallback-plan.js';
@@ -61,6 +62,7 @@ export async function runPlanning(scope: GoalScope, intake: IntakeResult, repo: 
         transcriptFile: transcriptFile(scope.dir, '_planner', ask),
         signal: rt.signal,
         onActivity: (line) => rt.progress(`planner: ${line}`),
+        onLive: (activity) => liveReporter(rt, goalId, { role: 'planner' }).report(activity),
       });
       // The budget stopped the planner between model calls (recorded): the driver goes on to the proof.
       if (stop) throw stop;

@@ -1,5 +1,4 @@
 import { currentGraph } from '../../core/goal/controller/graph-view.js';
-import { foldGoalLog } from '../../core/goal/controller/goal-log.js';
 import { proposalsFromMessage } from '../../core/goal/proposals/index.js';
 import type { TaskGraph } from '../../core/goal/task-graph/schema.js';
 import type { StoreTx } from '../../core/store/store.js';
@@ -20,7 +19,7 @@ export async function acceptProposals(
   knownGates: readonly string[],
 ): Promise<string[]> {
   if (!text.includes('OMK_TASK_PROPOSAL')) return [];
-  const log = foldGoalLog(await tx.readEvents(goalId));
+  const log = await tx.goalLog(goalId);
   const statuses = new Map((await tx.listTasks(goalId)).map((t) => [t.id, t.status] as const));
   const outcome = proposalsFromMessage(text, currentGraph(graph, log), { statuses, knownGates });
   for (const task of outcome.accepted) {

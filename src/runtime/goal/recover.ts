@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { foldGoalLog, type TaskFacts } from '../../core/goal/controller/goal-log.js';
+import { type TaskFacts } from '../../core/goal/controller/goal-log.js';
 import type { StoreTx } from '../../core/store/store.js';
 import type { Lease, TaskStatus } from '../../core/store/types.js';
 import {
@@ -52,7 +52,7 @@ export async function recoverGoal(scope: GoalScope): Promise<string[]> {
       takenBack.add(task.id);
       notes.push(`task ${task.id}: the lease of ${lease.owner} was taken back (re-queued)`);
     }
-    const log = foldGoalLog(await tx.readEvents(goalId));
+    const log = await tx.goalLog(goalId);
     const toReset: Array<{ task: TaskFacts; lease: Lease }> = [];
     for (const t of log.tasks.values()) {
       // An attempt still running with no lease held by anyone (its lease expired) is as gone as one taken back.

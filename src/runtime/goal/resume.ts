@@ -1,8 +1,9 @@
 import { OmkError } from '../../core/errors.js';
+import { isResumable } from '../../core/goal/status.js';
 import { recordedTeamSpec, type TeamSpec } from '../../core/goal/team.js';
 import { singleStepAction, type SingleStep } from '../../core/goal/controller/single-step.js';
 import { decideNextStep } from '../../core/goal/controller/next-step.js';
-import { foldGoalLog } from '../../core/goal/controller/goal-log.js';
+import type { foldGoalLog } from '../../core/goal/controller/goal-log.js';
 import { ensureOmkExcluded } from '../config/git-exclude.js';
 import { scopeOf, type GoalRuntime } from './context.js';
 import { claimController, driveControlled, goalGraph, type ControlContext, type GoalRunResult } from './driver.js';
@@ -13,8 +14,6 @@ import { stopProcessesUnder } from '../process/stop-leftovers.js';
 import { refComponent } from '../git/index.js';
 import path from 'node:path';
 
-/** Statuses a resumed controller turns back into `running`; a verdict status stays (the controller finishes at once). */
-const RESUMABLE = new Set(['created', 'planning', 'running', 'paused']);
 
 /**
  * `omk goal resume GOAL`, after a pause or a crash: refuses a cancelled goal and a goal whose controller
@@ -24,7 +23,7 @@ const RESUMABLE = new Set(['created', 'planning', 'running', 'paused']);
 export async function resumeGoal(rt: GoalRuntime, goalId: string, control: ControlContext, only?: SingleStep): Promise<GoalRunResult> {
   const goal = await rt.store.getGoal(goalId);
   if (!goal) throw new OmkError('not_found', `no goal ${goalId}`);
-  const before = foldGoalLog(await rt.store.readEvents(goalId));
+  const before = await rt.store.goalLog(goalId);
   if (goal.status === 'cancelled' || before.cancelled) {
     throw new OmkError('failed', `goal ${goalId} was cancelled (${before.cancelled?.reason ?? 'cancelled'}); cancel is terminal and a cancelled goal is never run again`, {
       hint: 'start a new goal with omk goal run "…"',
@@ -56,7 +55,8 @@ export async function resumeGoal(rt: GoalRuntime, goalId: string, control: Contr
     ...(options.policy && options.mergePolicy ? { delivery: { policy: options.policy, mergePolicy: options.mergePolicy } } : {}),
   };
   return driveControlled(scope, req, control, async (tx) => {
-    if (RESUMABLE.has(goal.status)) await changeStatus(tx, goalId, 'running', `resumed by ${control.by}`);
+    // A verdict status stays (the controller finishes at once); the others run again.
+    if (isResumable(goal.status)) await changeStatus(tx, goalId, 'running', `resumed by ${control.by}`);
     await tx.appendEvent(goalId, 'goal.resumed', { by: control.by, ...(previous ? { crashed_controller: `${previous.owner} (pid ${previous.pid} on ${previous.host})` } : {}) });
     await tx.appendEvent(goalId, 'goal.controller_started', { owner: rt.owner, pid: control.host.pid, host: control.host.host, resumed: true });
   });

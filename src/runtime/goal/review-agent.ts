@@ -1,3 +1,4 @@
+import { liveReporter } from './live.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { OmkError } from '../../core/errors.js';
@@ -83,6 +84,7 @@ export async function askReviewer(scope: GoalScope, reviewer: EnginePort, input:
     transcriptFile: file,
     signal: rt.signal,
     onActivity: (line) => rt.progress(`reviewer: ${line}`),
+    onLive: (activity) => liveReporter(rt, scope.goalId, { role: 'reviewer' }).report(activity),
   });
   if (stop) throw stop;
   if (rt.signal.aborted) throw new OmkError('interrupted', 'the review was interrupted');

@@ -56,7 +56,7 @@ async function claimAndRun(rt: GoalRuntime, opts: WorkerOptions): Promise<{ goal
   for (const goal of goals) {
     if (!goal || goal.status !== 'running') continue;
     const scope = scopeOf(rt, goal.id);
-    const log = foldGoalLog(await rt.store.readEvents(goal.id));
+    const log = await rt.store.goalLog(goal.id);
     if (!workable(log)) continue;
     const graph = await goalGraph(scope, log);
     if (!graph) continue;

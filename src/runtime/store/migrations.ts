@@ -128,6 +128,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'event feed order across goals, folded-log snapshots',
+    sql: `
+      -- Commit order of every event, across goals: the goal feed's cursor for "all goals" (docs/goal-view.md).
+      -- SQLite serialises writers, so id order is commit order.
+      CREATE TABLE event_feed (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        goal_id TEXT NOT NULL,
+        seq     INTEGER NOT NULL
+      );
+      INSERT INTO event_feed (goal_id, seq) SELECT goal_id, seq FROM events ORDER BY ts, goal_id, seq;
+      CREATE UNIQUE INDEX event_feed_event ON event_feed(goal_id, seq);
+
+      -- A cache of each goal's folded log at some seq, so readers fold only the tail. Never evidence.
+      CREATE TABLE goal_snapshots (
+        goal_id      TEXT PRIMARY KEY REFERENCES goals(id),
+        seq          INTEGER NOT NULL,
+        fold_version INTEGER NOT NULL,
+        log          TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema this omk knows. */

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { OmkError } from '../../core/errors.js';
 import { withBusyRetry, type BusyPolicy } from './busy.js';
@@ -8,6 +9,58 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 type Db = Database.Database;
 
 const MAGIC = 'SQLite format 3\0';
+
+let binding: { nativeBinding?: string } | undefined;
+
+/**
+ * The compiled addon where `npm ci` builds it, handed to better-sqlite3 directly: its default lookup
+ * (the `bindings` package) stats a dozen candidate paths on every start, which read commands pay for.
+ * Elsewhere (a prebuilt binary in another place) the default lookup is used.
+ */
+function nativeBinding(): { nativeBinding?: string } {
+  if (binding) return binding;
+  try {
+    const file = path.join(path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    binding = existsSync(file) ? { nativeBinding: file } : {};
+  } catch {
+    binding = {};
+  }
+  return binding;
+}
+
+/**
+ * Opens an existing store database for reading only: no migration, no pragma that writes, nothing
+ * created or changed (read commands never write, docs/store.md). Returns the connection and its schema
+ * version, which may be older than this omk's (readers then do without the newer tables).
+ *
+ * The connection is opened read-write but set `query_only`, so SQLite refuses any write: a read-only
+ * connection would leave empty `-wal`/`-shm` files behind, while a read-write one that wrote nothing
+ * removes them on close when it is the last connection, leaving the directory exactly as it was. Where
+ * the file cannot be opened for writing (a read-only `.omk/`), a read-only connection is used instead.
+ */
+export function openDatabaseReadOnly(file: string): { db: Db; version: number } {
+  const headerVersion = inspectHeader(file);
+  if (headerVersion !== undefined && headerVersion > SCHEMA_VERSION) throw tooNew(file, headerVersion);
+  let db: Db;
+  try {
+    db = new Database(file, { fileMustExist: true, ...nativeBinding() });
+  } catch {
+    try {
+      db = new Database(file, { readonly: true, fileMustExist: true, ...nativeBinding() });
+    } catch (error) {
+      throw new OmkError('io', `cannot open ${file} for reading: ${describe(error)}`, { cause: error });
+    }
+  }
+  try {
+    db.pragma('query_only = 1');
+    const version = readVersion(db, file);
+    if (version > SCHEMA_VERSION) throw tooNew(file, version);
+    return { db, version };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
 
 /**
  * Opens (creating if absent) and migrates the store database. Nothing is written to an
@@ -20,7 +73,7 @@ export async function openDatabase(file: string, policy: BusyPolicy): Promise<Db
   mkdirSync(path.dirname(file), { recursive: true });
   let db: Db;
   try {
-    db = new Database(file, { timeout: policy.busyTimeoutMs });
+    db = new Database(file, { timeout: policy.busyTimeoutMs, ...nativeBinding() });
   } catch (error) {
     throw new OmkError('io', `cannot open ${file}: ${describe(error)}`, { cause: error });
   }

@@ -3,14 +3,18 @@ import type { EventPayload, EventType } from '../../core/events/catalogue.js';
 import type { EventEnvelope, GoalEvent } from '../../core/events/envelope.js';
 import { OmkError } from '../../core/errors.js';
 import type { CommittedListener, Store, StoreTx } from '../../core/store/store.js';
-import type { CostTotal, EventHead, EventRange, Goal, Lease, Task, TaskRef } from '../../core/store/types.js';
+import type { CostTotal, EventHead, EventRange, FeedEvent, Goal, Lease, Task, TaskRef } from '../../core/store/types.js';
+import type { GoalLog } from '../../core/goal/controller/goal-log.js';
+import { FOLD_VERSION } from '../../core/goal/controller/log-snapshot.js';
+import { GoalLogCache, type LogSource } from './goal-log-cache.js';
 import { catchUpLog, logNeedsCatchUp, type HealReport } from '../events/jsonl-mirror.js';
 import { eventsFile } from '../events/log-file.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_BUSY_POLICY, busyError, isBusyError, withBusyRetry, type BusyPolicy } from './busy.js';
-import { openDatabase } from './open-db.js';
+import { openDatabase, openDatabaseReadOnly } from './open-db.js';
+import type { ControllerRecord } from '../../core/store/controllers.js';
 import { gateStoreReader, gateStoreWriter, SqliteGateRecords } from './sqlite-gates.js';
-import { SqliteOps } from './sqlite-leases.js';
+import type { SqliteOps } from './sqlite-leases.js';
 import { SqliteReads } from './sqlite-reads.js';
 
 export interface OpenStoreOptions {
@@ -28,11 +32,20 @@ export interface OpenStoreOptions {
   healOnOpen?: boolean;
   /** @default DEFAULT_BUSY_POLICY */
   busy?: Partial<BusyPolicy>;
+  /**
+   * Open an existing database for reading only: nothing is migrated, healed or created, and
+   * `transaction` refuses. What read commands use (they never write). @default false
+   */
+  readOnly?: boolean;
 }
 
 /** Opens `.omk/omk.db`, migrating it forward; refuses a newer or foreign file untouched. */
 export async function openStore(options: OpenStoreOptions): Promise<SqliteStore> {
   const policy: BusyPolicy = { ...DEFAULT_BUSY_POLICY, ...options.busy };
+  if (options.readOnly) {
+    const { db, version } = openDatabaseReadOnly(options.dbFile);
+    return new SqliteStore(db, options, policy, version);
+  }
   const db = await openDatabase(options.dbFile, policy);
   const store = new SqliteStore(db, options, policy);
   if (options.healOnOpen ?? true) await store.healAll();
@@ -58,16 +71,18 @@ export class SqliteStore implements Store {
   readonly gates: Store['gates'];
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly logs = new GoalLogCache();
 
   constructor(
     private readonly db: Database.Database,
     private readonly options: OpenStoreOptions,
     private readonly policy: BusyPolicy,
+    schema?: number,
   ) {
     this.dbFile = options.dbFile;
     this.goalsDir = options.goalsDir;
     this.now = options.now ?? (() => new Date());
-    this.reads = new SqliteReads(db);
+    this.reads = new SqliteReads(db, schema);
     this.gateRecords = new SqliteGateRecords(db);
     this.gates = gateStoreReader((fn) => this.exclusive(() => fn(this.gateRecords)));
   }
@@ -103,18 +118,44 @@ export class SqliteStore implements Store {
   costTotal(goalId: string): Promise<CostTotal> {
     return this.read((r) => r.costTotal(goalId));
   }
+  readEventsAfter(goalId: string, afterSeq: number, limit?: number): Promise<EventEnvelope[]> {
+    return this.read((r) => r.readEventsAfter(goalId, afterSeq, limit));
+  }
+  goalLog(goalId: string): Promise<GoalLog> {
+    return this.exclusive(() => this.logs.current(goalId, logSource(this.reads)));
+  }
+  readFeed(after: number, limit: number): Promise<FeedEvent[]> {
+    return this.read((r) => r.readFeed(after, limit));
+  }
+  feedHead(): Promise<number> {
+    return this.read((r) => r.feedHead());
+  }
+  controller(goalId: string): Promise<ControllerRecord | undefined> {
+    return this.read((r) => r.controller(goalId));
+  }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.options.readOnly) return Promise.reject(new OmkError('internal', `the store ${this.dbFile} was opened read-only`));
     return this.exclusive(async () => {
+      // Loaded on the first write: the write path validates payloads against the event catalogue
+      // (zod), which read commands never need (docs/decisions/0001, start-up budget).
+      const { SqliteOps } = await import('./sqlite-leases.js');
       const ops = new SqliteOps(this.db, this.now);
-      const tx = new Tx(ops, this.gateRecords, this.now);
+      const tx = new Tx(ops, this.gateRecords, this.now, this.logs);
       await this.begin('a write transaction');
       let result: T;
       try {
         result = await fn(tx);
+        for (const goalId of new Set(ops.appended.map((e) => e.goal_id))) {
+          await this.logs.maybeSnapshot(goalId, logSource(ops), (seq, text) => ops.writeSnapshot(goalId, seq, text, FOLD_VERSION), (error) =>
+            this.options.log?.warn('goal snapshot not written; readers fold the tail instead', { goalId, error: String(error) }),
+          );
+        }
         this.db.exec('COMMIT');
       } catch (error) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        // The cache may have folded events this transaction appended; they are gone now.
+        for (const goalId of new Set(ops.appended.map((e) => e.goal_id))) this.logs.forget(goalId);
         throw isBusyError(error) ? busyError('committing', error) : error;
       } finally {
         tx.end();
@@ -122,6 +163,11 @@ export class SqliteStore implements Store {
       if (ops.appended.length > 0) await this.publish(ops.appended);
       return result;
     });
+  }
+
+  /** SQLite's `data_version`: changes whenever another connection commits (a cheap "anything new?"). */
+  dataVersion(): number {
+    return Number(this.db.pragma('data_version', { simple: true }));
   }
 
   /** Brings one goal's events.jsonl up to date with the store (missing tail, torn last line). */
@@ -199,6 +245,15 @@ export class SqliteStore implements Store {
   }
 }
 
+/** The cache's view of one connection (or of the transaction open on it). */
+function logSource(reads: SqliteReads): LogSource {
+  return {
+    headSeq: (goalId) => reads.eventHead(goalId).seq,
+    snapshot: (goalId) => reads.snapshot(goalId),
+    eventsAfter: (goalId, seq) => reads.readEventsAfter(goalId, seq),
+  };
+}
+
 /** The handle a transaction callback receives; unusable once the transaction has ended. */
 class Tx implements StoreTx {
   private ended = false;
@@ -207,6 +262,7 @@ class Tx implements StoreTx {
     private readonly ops: SqliteOps,
     gateRecords: SqliteGateRecords,
     now: () => Date,
+    private readonly logs: GoalLogCache,
   ) {
     this.gates = gateStoreWriter((fn) => this.run(() => fn(gateRecords)), now);
   }
@@ -231,6 +287,14 @@ class Tx implements StoreTx {
   readEvents = (goalId: string, range?: EventRange) => this.run((o) => o.readEvents(goalId, range));
   eventHead = (goalId: string) => this.run((o) => o.eventHead(goalId));
   costTotal = (goalId: string) => this.run((o) => o.costTotal(goalId));
+  readEventsAfter = (goalId: string, afterSeq: number, limit?: number) => this.run((o) => o.readEventsAfter(goalId, afterSeq, limit));
+  readFeed = (after: number, limit: number) => this.run((o) => o.readFeed(after, limit));
+  feedHead = () => this.run((o) => o.feedHead());
+  controller = (goalId: string) => this.run((o) => o.controller(goalId));
+  goalLog = (goalId: string): Promise<GoalLog> => {
+    if (this.ended) return Promise.reject(new OmkError('internal', 'transaction handle used after the transaction ended'));
+    return this.logs.current(goalId, logSource(this.ops));
+  };
   createGoal: StoreTx['createGoal'] = (goal) => this.run((o) => o.createGoal(goal));
   updateGoalStatus: StoreTx['updateGoalStatus'] = (id, status) => this.run((o) => o.updateGoalStatus(id, status));
   createTask: StoreTx['createTask'] = (task) => this.run((o) => o.createTask(task));

@@ -90,9 +90,17 @@ export class SqliteWrites extends SqliteReads {
       envelope.prev,
       envelope.hash,
     );
+    this.q('INSERT INTO event_feed (goal_id, seq) VALUES (?, ?)').run(goalId, envelope.seq);
     const event: GoalEvent = { goal_id: goalId, ...envelope };
     this.appended.push(event);
     return event;
+  }
+
+  writeSnapshot(goalId: string, seq: number, log: string, foldVersion: number): void {
+    this.q(
+      `INSERT INTO goal_snapshots (goal_id, seq, fold_version, log) VALUES (?, ?, ?, ?)
+       ON CONFLICT (goal_id) DO UPDATE SET seq = excluded.seq, fold_version = excluded.fold_version, log = excluded.log`,
+    ).run(goalId, seq, foldVersion, log);
   }
 
   appendCost(entry: NewCostEntry): CostEntry {

@@ -105,7 +105,7 @@ describe('resolveConfig', () => {
 
   it('checks required and protocol-specific engine fields on the merged config', () => {
     const { problems } = resolveConfig({
-      user: { file: USER, values: { engines: { codex: { model: 'x' }, claude: { protocol: 'acp', base_url: 'http://x' } } } },
+      user: { file: USER, values: { engines: { codex: { model: 'x' }, claude: { protocol: 'acp', base_url: 'http://x' }, builtin: { protocol: 'openai', serve_fs: false } } } },
       project: { file: PROJECT, values: { gates: { lint: { cwd: '.' } }, defaults: { engine: 'missing' } } },
       env: {},
     });
@@ -113,6 +113,7 @@ describe('resolveConfig', () => {
     expect(messages).toContain(`${USER}: engines.codex.protocol: expected one of "acp", "wire", "openai", found nothing (the key is missing)`);
     expect(messages.some((m) => m.startsWith(`${USER}: engines.claude.command: expected the agent's executable`))).toBe(true);
     expect(messages).toContain(`${USER}: engines.claude.base_url: expected this key only with protocol = "openai", found protocol "acp"`);
+    expect(messages).toContain(`${USER}: engines.builtin.serve_fs: expected this key only with protocol = "acp", found protocol "openai"`);
     expect(messages.some((m) => m.startsWith(`${PROJECT}: gates.lint.command: expected a shell command`))).toBe(true);
     expect(messages.some((m) => m.startsWith(`${PROJECT}: defaults.engine: expected the name of a configured engine`))).toBe(true);
   });

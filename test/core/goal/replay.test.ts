@@ -15,6 +15,7 @@ const CASES: Array<[string, Record<string, unknown>, string]> = [
   ['goal.cancelled', { reason: 'wrong repo' }, 'goal cancelled: wrong repo'],
   ['goal.failed', { reason: 'planner crashed' }, 'goal failed: planner crashed'],
   ['goal.pause_requested', { by: 'alice' }, 'pause requested by alice'],
+  ['task.blocked', { task_id: 't-a', attempt: 2, reason: 'no agent could start: kimi not found' }, 'task t-a blocked (attempt 2): no agent could start: kimi not found'],
   ['goal.cancel_requested', { by: 'bob', reason: 'not needed' }, 'cancel requested by bob: not needed'],
   [
     'task.attempt_interrupted',

@@ -50,7 +50,15 @@ describe('engine presets', () => {
     expect(resolveEngine('kimi-wire', config)).toMatchObject({ protocol: 'wire', command: 'kimi' });
     expect(resolveEngine('codex', config)).toMatchObject({ protocol: 'acp', command: 'codex-acp', args: [] });
     expect(resolveEngine('claude', config)).toMatchObject({ protocol: 'acp', command: 'claude-code-acp' });
-    expect(resolveEngine('gemini', config)).toMatchObject({ protocol: 'acp', command: 'gemini', args: ['--experimental-acp'] });
+    expect(resolveEngine('gemini', config)).toMatchObject({
+      protocol: 'acp',
+      command: 'gemini',
+      args: ['--acp'],
+      env: { GEMINI_CLI_NO_RELAUNCH: 'true' },
+      serveFs: false,
+      passEnv: ['GEMINI_*', 'GOOGLE_*'],
+    });
+    expect(resolveEngine('kimi', config).serveFs).toBe(true);
     const builtin = resolveEngine('builtin', config);
     expect(builtin).toMatchObject({
       protocol: 'openai',
@@ -73,6 +81,35 @@ describe('resolveEngine with config', () => {
     expect(kimi.configuredIn).toEqual([s.userConfig]);
     expect(kimi.installHint).toContain('kimi-code');
     expect(resolveEngine('codex', config, sources)).toMatchObject({ source: 'preset', configuredIn: [] });
+  });
+
+  it("merges config's env over the preset's key by key, and serve_fs over the preset's choice", async () => {
+    s = sandbox();
+    s.config(
+      {},
+      [
+        '[engines.gemini]',
+        'protocol = "acp"',
+        'command = "/usr/bin/node"',
+        'args = ["gemini.js", "--acp"]',
+        'env = { GEMINI_MODEL = "gemini-2.5-pro" }',
+        'serve_fs = true',
+        '',
+        '[engines.kimi]',
+        'protocol = "acp"',
+        'command = "kimi"',
+        'serve_fs = false',
+        '',
+      ].join('\n'),
+    );
+    const { config, sources } = await load(s);
+    expect(resolveEngine('gemini', config, sources)).toMatchObject({
+      command: '/usr/bin/node',
+      args: ['gemini.js', '--acp'],
+      env: { GEMINI_CLI_NO_RELAUNCH: 'true', GEMINI_MODEL: 'gemini-2.5-pro' },
+      serveFs: true,
+    });
+    expect(resolveEngine('kimi', config, sources).serveFs).toBe(false);
   });
 
   it('takes any name from config, and a changed protocol replaces the preset', async () => {

@@ -1,18 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { GOAL_STATUSES, type Lease } from '../../../src/core/store/types.js';
-import { TERMINAL_GOAL_STATUSES, branchStaleness, goalComponentOf, shellQuote, worktreeStaleness } from '../../../src/runtime/cleanup/index.js';
+import { mayContinue } from '../../../src/core/goal/status.js';
+import { branchStaleness, goalComponentOf, shellQuote, worktreeStaleness } from '../../../src/runtime/cleanup/index.js';
 
 const now = new Date('2025-03-01T12:00:00.000Z');
 const lease = (expiresAt: string): Lease => ({ goalId: 'g1', taskId: 't1', owner: 'w1', token: 3, acquiredAt: '2025-03-01T11:00:00.000Z', expiresAt });
 const facts = { goalId: 'g1', lease: undefined, pid: 42, pidAlive: false, now };
 
 describe('worktreeStaleness', () => {
-  it('every terminal status makes a worktree stale, whatever its lease or process', () => {
-    for (const status of TERMINAL_GOAL_STATUSES) {
+  it('every status a goal can never continue from makes a worktree stale, whatever its lease or process', () => {
+    const finished = GOAL_STATUSES.filter((s) => !mayContinue(s));
+    expect(finished).toEqual(['ready', 'not_ready', 'blocked_on_human', 'blocked_on_external', 'failed_infra', 'cancelled']);
+    for (const status of finished) {
       const live = worktreeStaleness({ ...facts, goalStatus: status, lease: lease('2099-01-01T00:00:00.000Z'), pidAlive: true });
       expect(live).toMatchObject({ stale: true, reason: 'goal_terminal' });
     }
-    expect(GOAL_STATUSES.filter((s) => !TERMINAL_GOAL_STATUSES.has(s))).toEqual(['created', 'planning', 'running', 'paused']);
+  });
+
+  it('a goal that needs more budget keeps its worktrees and branches: budget-add resumes it', () => {
+    const kept = worktreeStaleness({ ...facts, goalStatus: 'needs_more_budget', pidAlive: true });
+    expect(kept).toMatchObject({ stale: false });
+    expect(branchStaleness('omk/g1/t1', new Map([['g1', 'needs_more_budget']]))).toMatchObject({ stale: false });
   });
 
   it('an unknown goal is stale', () => {

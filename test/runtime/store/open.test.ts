@@ -24,7 +24,7 @@ describe('opening the store', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['cost_ledger', 'events', 'gate_breaker_transitions', 'gate_breakers', 'gate_cache', 'goal_controllers', 'goals', 'leases', 'tasks']);
+    expect(tables).toEqual(['cost_ledger', 'event_feed', 'events', 'gate_breaker_transitions', 'gate_breakers', 'gate_cache', 'goal_controllers', 'goal_snapshots', 'goals', 'leases', 'sqlite_sequence', 'tasks']);
     db.close();
   });
 

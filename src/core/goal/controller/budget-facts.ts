@@ -1,5 +1,4 @@
-import type { EventPayload, EventType } from '../../events/catalogue.js';
-import type { EventEnvelope } from '../../events/envelope.js';
+import type { TypedEnvelope } from '../../events/event-types.js';
 import { usdToMicros } from '../../budget/money.js';
 import type { PerTaskLimits } from '../../budget/per-task.js';
 import type { BudgetLimits } from '../../budget/state.js';
@@ -67,10 +66,6 @@ export function emptyBudgetFacts(): BudgetFacts {
   };
 }
 
-function payloadOf<T extends EventType>(event: EventEnvelope): EventPayload<T> {
-  return event.payload as EventPayload<T>;
-}
-
 /** `task:<id>#<attempt>`, the executor's `cost.recorded` source, names the task in logs older than `task_id`. */
 function taskOfSource(source: string): string | undefined {
   return /^task:(.+)#\d+$/.exec(source)?.[1];
@@ -83,10 +78,10 @@ function taskOfSource(source: string): string | undefined {
  * (`task.lease_expired`), the attempt interrupted or finished. The planner runs only inside the
  * controller, so a controller starting (only one runs at a time) ends any planner reservation left.
  */
-export function foldBudgetEvent(b: BudgetFacts, e: EventEnvelope): void {
+export function foldBudgetEvent(b: BudgetFacts, e: TypedEnvelope): void {
   switch (e.type) {
     case 'cost.recorded': {
-      const p = payloadOf<'cost.recorded'>(e);
+      const p = e.payload;
       const micros = usdToMicros(p.usd);
       b.tokensIn += p.tokens_in;
       b.tokensOut += p.tokens_out;
@@ -100,13 +95,13 @@ export function foldBudgetEvent(b: BudgetFacts, e: EventEnvelope): void {
       break;
     }
     case 'budget.set': {
-      const p = payloadOf<'budget.set'>(e);
+      const p = e.payload;
       b.limits = { ...p.limits };
       b.perTask = p.per_task ? { ...p.per_task } : null;
       break;
     }
     case 'budget.extended': {
-      const p = payloadOf<'budget.extended'>(e);
+      const p = e.payload;
       b.limits = { ...p.limits };
       if (p.per_task) b.perTask = { ...p.per_task };
       b.exhausted = undefined;
@@ -114,37 +109,37 @@ export function foldBudgetEvent(b: BudgetFacts, e: EventEnvelope): void {
       break;
     }
     case 'budget.checkpoint':
-      b.timeMs = Math.max(b.timeMs, payloadOf<'budget.checkpoint'>(e).time_ms);
+      b.timeMs = Math.max(b.timeMs, e.payload.time_ms);
       break;
     case 'budget.exhausted': {
-      const p = payloadOf<'budget.exhausted'>(e);
+      const p = e.payload;
       b.timeMs = Math.max(b.timeMs, p.time_ms);
       b.exhausted = { dimension: p.dimension, detail: p.detail, seq: e.seq, taskId: p.task_id };
       break;
     }
     case 'budget.reserved': {
-      const p = payloadOf<'budget.reserved'>(e);
+      const p = e.payload;
       const held = b.reservations.get(p.reservation_id);
       if (held) b.reservations.set(p.reservation_id, { ...held, tokens: held.tokens + p.tokens, usdMicros: held.usdMicros + p.usd_micros });
       else b.reservations.set(p.reservation_id, { id: p.reservation_id, taskId: p.task_id, role: p.role, owner: p.owner, tokens: p.tokens, usdMicros: p.usd_micros, ts: e.ts });
       break;
     }
     case 'budget.released':
-      b.reservations.delete(payloadOf<'budget.released'>(e).reservation_id);
+      b.reservations.delete(e.payload.reservation_id);
       break;
     case 'task.started': {
-      const p = payloadOf<'task.started'>(e);
+      const p = e.payload;
       b.attemptOwners.set(p.task_id, p.owner);
       break;
     }
     case 'task.lease_expired': {
-      const p = payloadOf<'task.lease_expired'>(e);
+      const p = e.payload;
       dropHeld(b, (r) => r.taskId === p.task_id && r.owner === p.owner);
       break;
     }
     case 'task.attempt_interrupted':
     case 'task.attempt_finished': {
-      const task = payloadOf<'task.attempt_finished'>(e).task_id;
+      const task = e.payload.task_id;
       const owner = b.attemptOwners.get(task);
       if (owner !== undefined) dropHeld(b, (r) => r.taskId === task && r.owner === owner);
       break;

@@ -104,6 +104,8 @@ export function summarizeEvent(type: string, payload: unknown): string {
       return `task ${s(p.task_id)} attempt ${s(p.attempt)}: ${s(p.outcome)}${p.commit ? `, commit ${short(p.commit)}` : ''}${count(p.rejected_files) > 0 ? `, rejected [${list(p.rejected_files)}]` : ''}`;
     case 'task.attempt_interrupted':
       return `task ${s(p.task_id)} attempt ${s(p.attempt)} interrupted (not counted as a failure): ${s(p.reason)}`;
+    case 'task.blocked':
+      return `task ${s(p.task_id)} blocked (attempt ${s(p.attempt)}): ${s(p.reason)}`;
     case 'task.completed':
       return `task ${s(p.task_id)} done after ${s(p.attempts)} attempt(s)`;
     case 'task.failed':

@@ -1,5 +1,6 @@
-import type { EventPayload, EventType } from '../../events/catalogue.js';
+import type { EventPayload } from '../../events/catalogue.js';
 import type { EventEnvelope } from '../../events/envelope.js';
+import { typedEvent, type TypedEnvelope } from '../../events/event-types.js';
 import { emptyBudgetFacts, foldBudgetEvent, type BudgetFacts } from './budget-facts.js';
 
 export type { BudgetFacts } from './budget-facts.js';
@@ -31,6 +32,8 @@ export interface TaskFacts {
   /** Attempts stopped by pause, cancel, Ctrl-C or a crash; never counted against max_retries. */
   interrupted: number;
   failureReason?: string;
+  /** Why no agent can work on it now (`task.blocked`); cleared when an attempt starts or a round re-queues it. */
+  blocked?: string;
 }
 
 export interface GoalLog {
@@ -72,6 +75,19 @@ export interface GoalLog {
   /** `goal.cancelled`: terminal. */
   cancelled: { reason: string | undefined } | undefined;
   budget: BudgetFacts;
+  /** Gates started and not yet finished (`gate.started` without its `gate.finished`), by run id. */
+  gatesRunning: Map<string, { gate: string; treeSha: string; since: string }>;
+  /** `human.accepted` / `human.rejected`, oldest first. */
+  human: Array<{ kind: 'accepted' | 'rejected'; by: string; at: string; text: string }>;
+  /** Delivery as recorded: the last pull request opened, the merge, the failures. */
+  delivery: {
+    pr: EventPayload<'delivery.pr_opened'> | undefined;
+    merged: EventPayload<'delivery.merged'> | undefined;
+    refused: Array<EventPayload<'delivery.merge_refused'>>;
+    failed: Array<EventPayload<'delivery.failed'>>;
+  };
+  /** The approval policy's decisions on agents' tool calls, counted. */
+  approvals: { allowed: number; denied: number };
 }
 
 export interface ControlRequest {
@@ -81,19 +97,15 @@ export interface ControlRequest {
   seq: number;
 }
 
-function payloadOf<T extends EventType>(event: EventEnvelope): EventPayload<T> {
-  return event.payload as EventPayload<T>;
-}
-
 function task(log: GoalLog, id: string): TaskFacts {
   let t = log.tasks.get(id);
   if (!t) log.tasks.set(id, (t = { id, result: undefined, commit: null, treeSha: null, attempts: [], started: 0, running: undefined, interrupted: 0 }));
   return t;
 }
 
-/** Folds events (in seq order) into a GoalLog. Unknown types are skipped: they come from a newer omk. */
-export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
-  const log: GoalLog = {
+/** The log of a goal before its first event. */
+export function emptyGoalLog(): GoalLog {
+  return {
     goalId: undefined,
     prompt: undefined,
     createdAt: undefined,
@@ -124,165 +136,223 @@ export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
     paused: false,
     cancelled: undefined,
     budget: emptyBudgetFacts(),
+    gatesRunning: new Map(),
+    human: [],
+    delivery: { pr: undefined, merged: undefined, refused: [], failed: [] },
+    approvals: { allowed: 0, denied: 0 },
   };
-  for (const e of events) {
-    log.lastSeq = e.seq;
-    log.lastTs = e.ts;
-    // Budget facts (limits, usage, reservations) fold apart: budget-facts.ts.
-    foldBudgetEvent(log.budget, e);
-    switch (e.type) {
-      case 'goal.created': {
-        const p = payloadOf<'goal.created'>(e);
-        log.goalId = p.goal_id;
-        log.prompt = p.prompt;
-        log.createdAt = e.ts;
-        break;
-      }
-      case 'goal.status_changed':
-        log.status = payloadOf<'goal.status_changed'>(e).to;
-        break;
-      case 'goal.failed':
-        log.infraFailures.push({ component: 'controller', message: payloadOf<'goal.failed'>(e).reason });
-        break;
-      case 'goal.intake_assessed':
-        log.intake = payloadOf<'goal.intake_assessed'>(e);
-        break;
-      case 'goal.question_asked': {
-        const p = payloadOf<'goal.question_asked'>(e);
-        log.questions.push({ id: p.question_id, question: p.question });
-        break;
-      }
-      case 'worktree.bootstrapped': {
-        // A worktree whose include list or setup command failed blocks the goal until a later bootstrap of it succeeds.
-        const p = payloadOf<'worktree.bootstrapped'>(e);
-        const prefix = `the worktree of ${p.task_id} is not ready: `;
-        log.externalBlockers = log.externalBlockers.filter((b) => !b.description.startsWith(prefix));
-        if (!p.ok) log.externalBlockers.push({ kind: 'other', description: `${prefix}${p.failure ?? 'its bootstrap failed'}` });
-        break;
-      }
-      case 'engine.unavailable': {
-        const p = payloadOf<'engine.unavailable'>(e);
-        log.externalBlockers.push({ kind: p.kind, description: `the ${p.role} engine \`${p.engine}\` cannot start: ${p.detail}` });
-        break;
-      }
-      case 'decision.recorded':
-        log.decisions.push(payloadOf<'decision.recorded'>(e));
-        break;
-      case 'goal.planned':
-        log.plan = payloadOf<'goal.planned'>(e);
-        for (const t of log.plan.tasks) task(log, t.id);
-        break;
-      case 'baseline.completed':
-        log.baseline = payloadOf<'baseline.completed'>(e);
-        break;
-      case 'gate.run_recorded':
-        log.gateRuns.push({ ...payloadOf<'gate.run_recorded'>(e), seq: e.seq });
-        break;
-      case 'task.started': {
-        const p = payloadOf<'task.started'>(e);
-        const t = task(log, p.task_id);
-        t.started += 1;
-        t.result = undefined;
-        t.running = { attempt: p.attempt, round: p.round, startSha: p.start_sha, worktree: p.worktree, branch: p.branch };
-        break;
-      }
-      case 'task.attempt_finished': {
-        const p = payloadOf<'task.attempt_finished'>(e);
-        const t = task(log, p.task_id);
-        t.attempts.push({ ...p, seq: e.seq, ts: e.ts });
-        t.running = undefined;
-        break;
-      }
-      case 'task.attempt_interrupted': {
-        const t = task(log, payloadOf<'task.attempt_interrupted'>(e).task_id);
-        t.interrupted += 1;
-        t.running = undefined;
-        break;
-      }
-      case 'goal.pause_requested': {
-        const p = payloadOf<'goal.pause_requested'>(e);
-        if (log.control?.kind !== 'cancel') log.control = { kind: 'pause', by: p.by, reason: p.reason, seq: e.seq };
-        break;
-      }
-      case 'goal.cancel_requested': {
-        const p = payloadOf<'goal.cancel_requested'>(e);
-        log.control = { kind: 'cancel', by: p.by, reason: p.reason, seq: e.seq };
-        break;
-      }
-      case 'goal.paused':
-        log.paused = true;
-        if (log.control?.kind === 'pause') log.control = undefined;
-        break;
-      case 'goal.resumed':
-        log.paused = false;
-        if (log.control?.kind === 'pause') log.control = undefined;
-        break;
-      case 'goal.cancelled':
-        log.cancelled = { reason: payloadOf<'goal.cancelled'>(e).reason };
-        log.control = undefined;
-        break;
-      case 'task.completed': {
-        const p = payloadOf<'task.completed'>(e);
-        const t = task(log, p.task_id);
-        t.result = 'done';
-        t.commit = p.commit;
-        t.treeSha = p.tree_sha;
-        break;
-      }
-      case 'task.failed': {
-        const p = payloadOf<'task.failed'>(e);
-        const t = task(log, p.task_id);
-        t.result = 'failed';
-        t.failureReason = p.reason;
-        break;
-      }
-      case 'goal.stalled':
-        log.stalls.push({ ...payloadOf<'goal.stalled'>(e), seq: e.seq });
-        break;
-      case 'goal.round_started': {
-        const p = payloadOf<'goal.round_started'>(e);
-        log.rounds.push(p);
-        log.round = p.round;
-        for (const id of p.requeued) task(log, id).result = undefined;
-        break;
-      }
-      case 'integration.merged':
-        log.merges.push(payloadOf<'integration.merged'>(e));
-        break;
-      case 'integration.conflicted':
-        log.conflicts.push(payloadOf<'integration.conflicted'>(e));
-        break;
-      case 'integration.bisected':
-        log.bisections.push(payloadOf<'integration.bisected'>(e));
-        break;
-      case 'task.added': {
-        const p = payloadOf<'task.added'>(e);
-        log.added.push(p);
-        task(log, p.task.id);
-        break;
-      }
-      case 'integration.completed':
-        log.integration = payloadOf<'integration.completed'>(e);
-        break;
-      case 'review.completed':
-        log.review = payloadOf<'review.completed'>(e);
-        break;
-      case 'proof.written':
-        log.proofs.push({ ...payloadOf<'proof.written'>(e), ts: e.ts, seq: e.seq });
-        break;
-      case 'cost.recorded': {
-        const p = payloadOf<'cost.recorded'>(e);
-        log.cost.turns += 1;
-        log.cost.tokensIn += p.tokens_in;
-        log.cost.tokensOut += p.tokens_out;
-        log.cost.usd += p.usd;
-        break;
-      }
-      default:
-        break;
-    }
-  }
+}
+
+/** Folds events (in seq order) into a GoalLog. Unknown types are skipped: they come from a newer omk. */
+export function foldGoalLog(events: readonly EventEnvelope[]): GoalLog {
+  const log = emptyGoalLog();
+  for (const e of events) applyEvent(log, e);
   return log;
+}
+
+/**
+ * The incremental reducer: folds one event (the next in seq order) into `log`, in place, and returns
+ * it. `foldGoalLog` is this over a whole log; the store, the feed and the controller apply only what is
+ * new since the last seq they saw (docs/goal-view.md).
+ */
+export function applyEvent(log: GoalLog, event: EventEnvelope): GoalLog {
+  log.lastSeq = event.seq;
+  log.lastTs = event.ts;
+  const e = typedEvent(event);
+  if (e) applyTyped(log, e);
+  return log;
+}
+
+function applyTyped(log: GoalLog, e: TypedEnvelope): void {
+  // Budget facts (limits, usage, reservations) fold apart: budget-facts.ts.
+  foldBudgetEvent(log.budget, e);
+  switch (e.type) {
+    case 'goal.created': {
+      const p = e.payload;
+      log.goalId = p.goal_id;
+      log.prompt = p.prompt;
+      log.createdAt = e.ts;
+      break;
+    }
+    case 'goal.status_changed':
+      log.status = e.payload.to;
+      break;
+    case 'goal.failed':
+      log.infraFailures.push({ component: 'controller', message: e.payload.reason });
+      break;
+    case 'goal.intake_assessed':
+      log.intake = e.payload;
+      break;
+    case 'goal.question_asked': {
+      const p = e.payload;
+      log.questions.push({ id: p.question_id, question: p.question });
+      break;
+    }
+    case 'worktree.bootstrapped': {
+      // A worktree whose include list or setup command failed blocks the goal until a later bootstrap of it succeeds.
+      const p = e.payload;
+      const prefix = `the worktree of ${p.task_id} is not ready: `;
+      log.externalBlockers = log.externalBlockers.filter((b) => !b.description.startsWith(prefix));
+      if (!p.ok) log.externalBlockers.push({ kind: 'other', description: `${prefix}${p.failure ?? 'its bootstrap failed'}` });
+      break;
+    }
+    case 'engine.unavailable': {
+      const p = e.payload;
+      log.externalBlockers.push({ kind: p.kind, description: `the ${p.role} engine \`${p.engine}\` cannot start: ${p.detail}` });
+      break;
+    }
+    case 'decision.recorded':
+      log.decisions.push(e.payload);
+      break;
+    case 'goal.planned':
+      log.plan = e.payload;
+      for (const t of log.plan.tasks) task(log, t.id);
+      break;
+    case 'baseline.completed':
+      log.baseline = e.payload;
+      break;
+    case 'gate.run_recorded':
+      log.gateRuns.push({ ...e.payload, seq: e.seq });
+      break;
+    case 'task.started': {
+      const p = e.payload;
+      const t = task(log, p.task_id);
+      t.started += 1;
+      t.result = undefined;
+      t.blocked = undefined;
+      t.running = { attempt: p.attempt, round: p.round, startSha: p.start_sha, worktree: p.worktree, branch: p.branch };
+      break;
+    }
+    case 'task.attempt_finished': {
+      const p = e.payload;
+      const t = task(log, p.task_id);
+      t.attempts.push({ ...p, seq: e.seq, ts: e.ts });
+      t.running = undefined;
+      break;
+    }
+    case 'task.attempt_interrupted': {
+      const t = task(log, e.payload.task_id);
+      t.interrupted += 1;
+      t.running = undefined;
+      break;
+    }
+    case 'goal.pause_requested': {
+      const p = e.payload;
+      if (log.control?.kind !== 'cancel') log.control = { kind: 'pause', by: p.by, reason: p.reason, seq: e.seq };
+      break;
+    }
+    case 'goal.cancel_requested': {
+      const p = e.payload;
+      log.control = { kind: 'cancel', by: p.by, reason: p.reason, seq: e.seq };
+      break;
+    }
+    case 'goal.paused':
+      log.paused = true;
+      if (log.control?.kind === 'pause') log.control = undefined;
+      break;
+    case 'goal.resumed':
+      log.paused = false;
+      if (log.control?.kind === 'pause') log.control = undefined;
+      break;
+    case 'goal.cancelled':
+      log.cancelled = { reason: e.payload.reason };
+      log.control = undefined;
+      break;
+    case 'task.completed': {
+      const p = e.payload;
+      const t = task(log, p.task_id);
+      t.result = 'done';
+      t.commit = p.commit;
+      t.treeSha = p.tree_sha;
+      break;
+    }
+    case 'task.failed': {
+      const p = e.payload;
+      const t = task(log, p.task_id);
+      t.result = 'failed';
+      t.failureReason = p.reason;
+      break;
+    }
+    case 'goal.stalled':
+      log.stalls.push({ ...e.payload, seq: e.seq });
+      break;
+    case 'goal.round_started': {
+      const p = e.payload;
+      log.rounds.push(p);
+      log.round = p.round;
+      for (const id of p.requeued) {
+        const t = task(log, id);
+        t.result = undefined;
+        t.blocked = undefined;
+      }
+      break;
+    }
+    case 'integration.merged':
+      log.merges.push(e.payload);
+      break;
+    case 'integration.conflicted':
+      log.conflicts.push(e.payload);
+      break;
+    case 'integration.bisected':
+      log.bisections.push(e.payload);
+      break;
+    case 'task.added': {
+      const p = e.payload;
+      log.added.push(p);
+      task(log, p.task.id);
+      break;
+    }
+    case 'integration.completed':
+      log.integration = e.payload;
+      break;
+    case 'review.completed':
+      log.review = e.payload;
+      break;
+    case 'proof.written':
+      log.proofs.push({ ...e.payload, ts: e.ts, seq: e.seq });
+      break;
+    case 'cost.recorded': {
+      const p = e.payload;
+      log.cost.turns += 1;
+      log.cost.tokensIn += p.tokens_in;
+      log.cost.tokensOut += p.tokens_out;
+      log.cost.usd += p.usd;
+      break;
+    }
+    case 'task.blocked':
+      task(log, e.payload.task_id).blocked = e.payload.reason;
+      break;
+    case 'gate.started':
+      log.gatesRunning.set(e.payload.run_id, { gate: e.payload.gate, treeSha: e.payload.tree_sha, since: e.ts });
+      break;
+    case 'gate.finished':
+      log.gatesRunning.delete(e.payload.run_id);
+      break;
+    case 'human.accepted':
+      log.human.push({ kind: 'accepted', by: e.payload.by, at: e.payload.at, text: e.payload.summary });
+      break;
+    case 'human.rejected':
+      log.human.push({ kind: 'rejected', by: e.payload.by, at: e.payload.at, text: e.payload.reason });
+      break;
+    case 'delivery.pr_opened':
+      log.delivery.pr = e.payload;
+      break;
+    case 'delivery.merged':
+      log.delivery.merged = e.payload;
+      break;
+    case 'delivery.merge_refused':
+      log.delivery.refused.push(e.payload);
+      break;
+    case 'delivery.failed':
+      log.delivery.failed.push(e.payload);
+      break;
+    case 'approval.decided':
+      if (e.payload.decision === 'allow') log.approvals.allowed += 1;
+      else log.approvals.denied += 1;
+      break;
+    default:
+      break;
+  }
 }
 
 /** Attempts a task made in one round. */

@@ -1,3 +1,4 @@
+import { isDeadTask } from '../status.js';
 import { z } from 'zod';
 import type { TaskStatus } from '../../store/types.js';
 import { ancestorMap, dependencyMap } from '../task-graph/deps.js';
@@ -27,7 +28,6 @@ export const PUBLISH_PATTERNS: readonly RegExp[] = [
 
 /** Statuses of existing tasks a proposal must not write across (outside its dependency closure). */
 const ACTIVE: ReadonlySet<TaskStatus> = new Set(['queued', 'leased', 'blocked']);
-const DEAD: ReadonlySet<TaskStatus> = new Set(['failed', 'cancelled']);
 
 export interface ProposalContext {
   /** Current status of each graph task; a task with no entry is `queued`. */
@@ -105,7 +105,7 @@ function checkProposal(
   task.depends_on.forEach((d, k) => {
     if (d === id) return; // reported as self_dependency
     if (!known.has(d)) add('missing_dependency', `${at}.depends_on[${k}]`, `depends on ${q(d)}, which is not a task in the graph`);
-    else if (DEAD.has(status(d))) add('dependency_unusable', `${at}.depends_on[${k}]`, `depends on ${q(d)}, which is ${status(d)} and will never be done`);
+    else if (isDeadTask(status(d))) add('dependency_unusable', `${at}.depends_on[${k}]`, `depends on ${q(d)}, which is ${status(d)} and will never be done`);
   });
 
   const maxTasks = ctx.maxTasks ?? DEFAULT_MAX_TASKS;

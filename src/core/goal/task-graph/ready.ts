@@ -1,3 +1,4 @@
+import { isDeadTask } from '../status.js';
 import type { TaskStatus } from '../../store/types.js';
 import { writeSetsOverlap } from './overlap.js';
 import type { TaskGraph } from './schema.js';
@@ -18,7 +19,6 @@ export interface SelectOptions {
   slots?: number;
 }
 
-const DEAD: ReadonlySet<TaskStatus> = new Set(['failed', 'cancelled']);
 
 /**
  * Which tasks can run next. Pure: the scheduler passes the graph and each task's status (a task with no
@@ -39,7 +39,7 @@ export function selectReadyTasks(
 
   for (const task of graph.tasks) {
     if (status(task.id) !== 'queued') continue;
-    const dead = task.depends_on.find((d) => byId.has(d) && DEAD.has(status(d)));
+    const dead = task.depends_on.find((d) => byId.has(d) && isDeadTask(status(d)));
     if (dead !== undefined) {
       selection.stuck.push({ task: task.id, dependency: dead, status: status(dead) });
       continue;
