@@ -246,7 +246,7 @@ describe('verifyProof: a tampered proof.json', () => {
       ['verdict', 'proof.json', 'status'],
       ['artifact_digest', 'proof.md', expect.stringMatching(/^line \d+$/)],
     ]);
-    expect(report.mismatches[2]!.message).toBe("the gate results on disk give status not_ready, proof.json's evidence gives ready");
+    expect(report.mismatches[2]!.message).toBe("the gate results and test evidence on disk give status not_ready, proof.json's evidence gives ready");
     expect(report.mismatches[0]!.message).toBe(
       "proof.json's gate run r3 says exit_code 0, artifacts/gates/r3/result.json says 1",
     );
