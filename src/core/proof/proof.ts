@@ -96,7 +96,8 @@ export function evidenceFromProof(proof: ProofDocument): Evidence {
   };
 }
 
-function defaultSummary(evidence: Evidence): string {
+/** The summary buildProof writes when none is given (every writer today): `--verify` derives it again. */
+export function defaultSummary(evidence: Evidence): string {
   const firstLine = evidence.goal.request.split('\n', 1)[0]?.trim() ?? '';
   const request = firstLine.length > 120 ? `${firstLine.slice(0, 117)}...` : firstLine;
   const passed = evidence.gates.filter(gatePassed).length;

@@ -8,6 +8,7 @@ import { DEFAULT_REQUIRED_SECTIONS } from '../../core/review/wall.js';
 import type { TaskStatus } from '../../core/store/types.js';
 import type { ProofDocument } from '../../core/proof/proof-schema.js';
 import { changedBetween, isAncestor, runGit } from '../git/index.js';
+import { anchorFor, writeProofAnchor } from '../proof/anchor.js';
 import { writeProof } from '../proof/write-proof.js';
 import type { GoalScope } from './context.js';
 import { gitContext } from './context.js';
@@ -130,17 +131,20 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
     });
   }
   const bytes = await readFile(written.jsonFile);
-  await rt.store.transaction(async (tx) => {
+  const proofSha256 = createHash('sha256').update(bytes).digest('hex');
+  const recorded = await rt.store.transaction(async (tx) => {
     await changeStatus(tx, goalId, proof.status, proof.readiness);
-    await tx.appendEvent(goalId, 'proof.written', {
+    return tx.appendEvent(goalId, 'proof.written', {
       round: log.round,
       status: proof.status,
       readiness: proof.readiness,
       gaps: proof.known_gaps,
       path: 'proof.json',
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256: proofSha256,
     });
   });
+  // Outside the goal directory, so a consistent rewrite of it, the store and proof.json is detected (anchor.ts).
+  await writeProofAnchor(git, anchorFor({ goalId, status: proof.status, proofSha256, proofEvents: proof.events, written: recorded, headSha: proof.head?.sha ?? null, at: proof.generated_at }));
   rt.progress(`proof: ${proof.status} — ${proof.readiness}`);
   return proof;
 }

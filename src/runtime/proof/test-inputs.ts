@@ -1,7 +1,7 @@
 import { currentGraph } from '../../core/goal/controller/graph-view.js';
 import type { EventPayload } from '../../core/events/catalogue.js';
 import type { EventEnvelope } from '../../core/events/envelope.js';
-import { parseTaskGraphJson } from '../../core/goal/task-graph/schema.js';
+import { parseTaskGraphJson, type TaskGraph } from '../../core/goal/task-graph/schema.js';
 import { deriveAcceptance, type AcceptanceEntry, type ReviewerCriterionAnswer } from '../../core/proof/acceptance.js';
 import type { GateRun, HeadEvidence, ReviewWall, TaskStatus } from '../../core/proof/evidence.js';
 import { deriveTestEvidence, type TamperFinding, type TestsEvidence } from '../../core/proof/test-evidence.js';
@@ -76,17 +76,21 @@ export async function readRunOutputs(goalDir: string, runs: readonly GateRun[], 
 
 /** Each task's acceptance criteria: task-graph.json's tasks, then those added since (`task.added`). */
 export async function goalCriteria(goalDir: string, events: readonly EventEnvelope[], problems: string[] = []): Promise<Map<string, string[]>> {
+  const tasks = await goalTasks(goalDir, events, problems);
+  return new Map((tasks ?? []).map((t) => [t.id, [...t.acceptance]]));
+}
+
+/** The goal's tasks as planned (task-graph.json) and added since (`task.added`); null when the graph cannot be read. */
+export async function goalTasks(goalDir: string, events: readonly EventEnvelope[], problems: string[] = []): Promise<TaskGraph['tasks'] | null> {
   const text = await readText(goalDir, 'task-graph.json', problems);
-  const out = new Map<string, string[]>();
-  if (text === undefined) return out;
+  if (text === undefined) return null;
   const parsed = parseTaskGraphJson(text);
   if (!parsed.ok) {
     problems.push(`task-graph.json is not a valid task graph: ${parsed.problems[0]?.message ?? 'unknown problem'}`);
-    return out;
+    return null;
   }
   const added = events.filter((e) => e.type === 'task.added').map((e) => e.payload as EventPayload<'task.added'>);
-  for (const t of currentGraph(parsed.value, { added }).tasks) out.set(t.id, [...t.acceptance]);
-  return out;
+  return currentGraph(parsed.value, { added }).tasks;
 }
 
 interface ReviewRecord {
