@@ -112,13 +112,15 @@ export async function goalProofCommand(ctx: CliContext, ref: string, opts: { ver
   else if (report.ok) {
     writeLine(ctx, `OK  proof of goal ${goalId} verifies: status ${report.status ?? '?'} re-derived from the evidence`);
     writeLine(ctx, `    checked ${report.checked.artifacts} artifact(s), ${report.checked.gate_results} gate record(s), ${report.checked.events} event(s)`);
+  } else {
+    writeLine(ctx, `BROKEN  proof of goal ${goalId}: ${report.mismatches.length} mismatch(es)`);
+    for (const m of report.mismatches) writeLine(ctx, `  ${m.kind}${m.path ? ` ${m.path}` : ''}${m.field ? ` (${m.field})` : ''}: ${m.message}`);
+  }
+  if (!opts.json) {
     for (const line of report.unchecked) writeLine(ctx, `    not checked: ${line}`);
     if (report.unanchored_events.length > 0) {
       writeLine(ctx, `    ${report.unanchored_events.length} event(s) after the anchored head, which the proof does not cover: ${[...new Set(report.unanchored_events)].join(', ')}`);
     }
-  } else {
-    writeLine(ctx, `BROKEN  proof of goal ${goalId}: ${report.mismatches.length} mismatch(es)`);
-    for (const m of report.mismatches) writeLine(ctx, `  ${m.kind}${m.path ? ` ${m.path}` : ''}${m.field ? ` (${m.field})` : ''}: ${m.message}`);
   }
   return report.ok ? EXIT.ok : EXIT.failure;
 }
