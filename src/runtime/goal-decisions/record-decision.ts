@@ -106,9 +106,10 @@ export async function recordHumanDecision(input: RecordHumanDecisionInput): Prom
   }
   const bytes = await readFile(written.jsonFile);
   const proofSha256 = createHash('sha256').update(bytes).digest('hex');
-  const recorded = await store.transaction(async (tx) => {
+  if (input.git) await writeProofAnchor(input.git, anchorFor(proof, proofSha256));
+  await store.transaction(async (tx) => {
     await changeStatus(tx, goal.id, proof.status, proof.readiness);
-    return tx.appendEvent(goal.id, 'proof.written', {
+    await tx.appendEvent(goal.id, 'proof.written', {
       round: log.round,
       status: proof.status,
       readiness: proof.readiness,
@@ -117,9 +118,6 @@ export async function recordHumanDecision(input: RecordHumanDecisionInput): Prom
       sha256: proofSha256,
     });
   });
-  if (input.git) {
-    await writeProofAnchor(input.git, anchorFor({ goalId: goal.id, status: proof.status, proofSha256, proofEvents: proof.events, written: recorded, headSha: proof.head?.sha ?? null, at: proof.generated_at }));
-  }
   const decision = humanDecisionsFromLog([appended]).at(0) ?? { kind, by, at, text };
   return {
     goal_id: goal.id,

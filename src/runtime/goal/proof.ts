@@ -132,9 +132,11 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
   }
   const bytes = await readFile(written.jsonFile);
   const proofSha256 = createHash('sha256').update(bytes).digest('hex');
-  const recorded = await rt.store.transaction(async (tx) => {
+  // Outside the goal directory, so a consistent rewrite of it, the store and proof.json is detected (anchor.ts).
+  await writeProofAnchor(git, anchorFor(proof, proofSha256));
+  await rt.store.transaction(async (tx) => {
     await changeStatus(tx, goalId, proof.status, proof.readiness);
-    return tx.appendEvent(goalId, 'proof.written', {
+    await tx.appendEvent(goalId, 'proof.written', {
       round: log.round,
       status: proof.status,
       readiness: proof.readiness,
@@ -143,8 +145,6 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
       sha256: proofSha256,
     });
   });
-  // Outside the goal directory, so a consistent rewrite of it, the store and proof.json is detected (anchor.ts).
-  await writeProofAnchor(git, anchorFor({ goalId, status: proof.status, proofSha256, proofEvents: proof.events, written: recorded, headSha: proof.head?.sha ?? null, at: proof.generated_at }));
   rt.progress(`proof: ${proof.status} — ${proof.readiness}`);
   return proof;
 }

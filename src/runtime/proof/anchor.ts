@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import type { GoalEvent } from '../../core/events/envelope.js';
 import { refComponent } from '../git/ref-names.js';
 import { runGit, type GitContext } from '../git/index.js';
 
 /**
  * The proof's anchor outside the goal directory: at every verdict, a commit on `refs/omk/proofs/<goal>`
  * (parent: the previous anchor) whose tree holds `anchor.json` — the sha256 of proof.json's bytes and the
- * event chain's head through `proof.written`. Everything the proof vouches for is reachable from those
- * two digests (artifact digests in proof.json, events by their hash chain), so a consistent rewrite of
- * the goal directory, the store and proof.json together no longer verifies against the repository.
+ * event chain's head the proof records. Everything the proof vouches for is reachable from those two
+ * digests (artifact digests in proof.json, events by their hash chain), so a consistent rewrite of the
+ * goal directory, the store and proof.json together no longer verifies against the repository.
+ * Written after proof.json and before `proof.written`: a crash in between leaves no `proof.written`, so
+ * the proof step runs again and anchors the proof it writes.
  * docs/proof-format.md "The anchor"; docs/decisions/0005-proof-v2.md says what it does not stop.
  */
 export const ANCHOR_REF_PREFIX = 'refs/omk/proofs';
@@ -27,8 +28,6 @@ const anchorSchema = z.object({
   proof_sha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** The chain as the proof records it (proof.json's `events`). */
   proof_events: chainPoint,
-  /** The chain through the `proof.written` event that recorded this proof. */
-  chain: chainPoint,
   head_sha: z.string().nullable(),
   written_at: z.string().min(1),
 });
@@ -73,16 +72,15 @@ export async function readProofAnchor(git: GitContext, goalId: string): Promise<
   return { ok: true, anchor: parsed.data, commit };
 }
 
-/** The anchor of a proof just recorded: proof.json's digest and the chain through its `proof.written` event. */
-export function anchorFor(input: { goalId: string; status: string; proofSha256: string; proofEvents: { count: number; head: string | null }; written: GoalEvent; headSha: string | null; at: string }): ProofAnchor {
+/** The anchor of a proof just written: proof.json's digest and the chain head it records. */
+export function anchorFor(proof: { goal_id: string; status: string; events: { count: number; head: string | null }; head: { sha: string } | null; generated_at: string }, proofSha256: string): ProofAnchor {
   return {
     version: 1,
-    goal_id: input.goalId,
-    status: input.status,
-    proof_sha256: input.proofSha256,
-    proof_events: input.proofEvents,
-    chain: { count: input.written.seq, head: input.written.hash },
-    head_sha: input.headSha,
-    written_at: input.at,
+    goal_id: proof.goal_id,
+    status: proof.status,
+    proof_sha256: proofSha256,
+    proof_events: proof.events,
+    head_sha: proof.head?.sha ?? null,
+    written_at: proof.generated_at,
   };
 }

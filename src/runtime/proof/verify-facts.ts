@@ -159,9 +159,13 @@ async function checkAnchor(input: FactsInput, push: Push, unchecked: string[]): 
   if (anchor.goal_id !== proof.goal_id) push('anchor', ref, 'goal_id', proof.goal_id, anchor.goal_id, `${ref} anchors goal ${anchor.goal_id}, not ${proof.goal_id}`);
   if (anchor.proof_sha256 !== actual) push('anchor', 'proof.json', 'sha256', anchor.proof_sha256, actual, `proof.json is not the proof anchored in ${ref} (sha256 ${actual.slice(0, 12)}, anchored ${anchor.proof_sha256.slice(0, 12)})`);
   if (canonicalJson(anchor.proof_events) !== canonicalJson(proof.events)) push('anchor', 'proof.json', 'events', canonicalJson(anchor.proof_events), canonicalJson(proof.events), `proof.json's chain head is not the one anchored in ${ref}`);
-  const at = input.events.find((e) => e.seq === anchor.chain.count);
-  if (anchor.chain.count > 0 && at?.hash !== anchor.chain.head) {
-    push('anchor', 'events.jsonl', `line ${anchor.chain.count}`, String(anchor.chain.head), String(at?.hash ?? 'no such event'), `events.jsonl's event ${anchor.chain.count} is not the one anchored in ${ref} (hash ${String(at?.hash ?? 'none').slice(0, 12)}, anchored ${String(anchor.chain.head).slice(0, 12)})`);
+  const { count, head } = anchor.proof_events;
+  const at = input.events.find((e) => e.seq === count);
+  if (count > 0 && at?.hash !== head) {
+    push('anchor', 'events.jsonl', `line ${count}`, String(head), String(at?.hash ?? 'no such event'), `events.jsonl's event ${count} is not the one anchored in ${ref} (hash ${String(at?.hash ?? 'none').slice(0, 12)}, anchored ${String(head).slice(0, 12)})`);
   }
-  return input.events.filter((e) => e.seq > anchor.chain.count).map((e) => e.type);
+  // After the proof's head: the status change and proof.written that recorded this very proof, then whatever else.
+  const written = input.events.find((e) => e.seq > count && e.type === 'proof.written' && (e.payload as EventPayload<'proof.written'>).sha256 === anchor.proof_sha256);
+  const own = new Set(written ? [written.seq, ...input.events.filter((e) => e.seq > count && e.seq < written.seq && e.type === 'goal.status_changed').map((e) => e.seq)] : []);
+  return input.events.filter((e) => e.seq > count && !own.has(e.seq)).map((e) => e.type);
 }
