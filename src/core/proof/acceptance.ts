@@ -12,7 +12,7 @@ import type { TestsEvidence } from './test-evidence.js';
 export type AcceptanceStatus = 'met' | 'unmet' | 'unverified';
 
 /** What checked the criterion. */
-export type AcceptanceCheck = 'gate' | 'red_green' | 'tests_added' | 'tests_untouched' | 'tests_not_weakened' | 'named_test' | 'reviewer' | 'none';
+export type AcceptanceCheck = 'gate' | 'red_green' | 'tests_added' | 'tests_untouched' | 'tests_not_weakened' | 'named_test' | 'no_conflict_markers' | 'reviewer' | 'none';
 
 export interface AcceptanceEntry {
   /** `<task>#<n>`, n counting the task's criteria from 1. */
@@ -49,6 +49,8 @@ export interface AcceptanceInput {
   tests: TestsEvidence;
   /** Null when no reviewer agent answered (none configured, not run, unreadable). */
   reviewer: { name: string; answers: readonly ReviewerCriterionAnswer[] } | null;
+  /** The review wall's conflict-marker findings on head (files), null when no review of head is recorded. */
+  conflictMarkers?: readonly string[] | null;
 }
 
 const OPTIONAL = /^\s*(?:\(optional\)|optional:)\s*/i;
@@ -60,6 +62,8 @@ export function classifyCriterion(text: string): Kind {
   const t = text.replace(OPTIONAL, '');
   const gates = [...t.matchAll(/\bgates?\s+`([^`]+)`|`([^`]+)`\s+gates?\b/gi)].map((m) => (m[1] ?? m[2])!.trim());
   if (gates.length > 0) return { check: 'gate', gates };
+  // Fix tasks for integration conflicts say this (fix-task.ts); the review wall's conflict-marker check decides it.
+  if (/\bno (?:merge )?conflict markers?\b/i.test(t)) return { check: 'no_conflict_markers' };
   const negated = /\b(?:no|not|never|without|nothing)\b|n't\b/i.test(t);
   if (negated && /\b(?:touch|chang|modif|edit)\w*\b[^.]{0,40}\btests?\b|\btests?\b[^.]{0,30}\b(?:untouched|unchanged)\b/i.test(t)) return { check: 'tests_untouched' };
   if (negated && /\b(?:delet|remov|skip|weaken|disabl|xfail)\w*/i.test(t) && /\btests?\b/i.test(t)) return { check: 'tests_not_weakened' };
@@ -148,6 +152,13 @@ function judge(kind: Kind, task: AcceptanceTask, input: AcceptanceInput): { stat
     }
     case 'named_test':
       return namedTest(kind.test, input);
+    case 'no_conflict_markers': {
+      const found = input.conflictMarkers;
+      if (found === undefined || found === null) return { status: 'unverified', evidence: ['no review of head is recorded to look for conflict markers'] };
+      return found.length === 0
+        ? { status: 'met', evidence: ["the review wall's conflict-marker check found none in the combined diff"] }
+        : { status: 'unmet', evidence: [`conflict markers added in ${[...new Set(found)].slice(0, 5).join(', ')}`] };
+    }
     case 'none':
       return { status: 'unverified', evidence: [] };
   }

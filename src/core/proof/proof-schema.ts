@@ -88,7 +88,7 @@ export const acceptanceSchema = z.object({
   criterion: z.string(),
   required: z.boolean(),
   status: z.enum(['met', 'unmet', 'unverified']),
-  checked_by: z.enum(['gate', 'red_green', 'tests_added', 'tests_untouched', 'tests_not_weakened', 'named_test', 'reviewer', 'none']),
+  checked_by: z.enum(['gate', 'red_green', 'tests_added', 'tests_untouched', 'tests_not_weakened', 'named_test', 'no_conflict_markers', 'reviewer', 'none']),
   evidence: z.array(z.string()),
 });
 

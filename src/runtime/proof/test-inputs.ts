@@ -60,6 +60,7 @@ export async function deriveTestsAndAcceptance(input: TestsAndAcceptanceInput): 
     outputs,
     tests,
     reviewer: record?.reviewer ?? null,
+    conflictMarkers: record?.conflictMarkers ?? null,
   });
   return { tests, acceptance, reviewSections: record?.sections ?? null, problems };
 }
@@ -97,6 +98,8 @@ interface ReviewRecord {
   sections: ReviewWall | null;
   tamper: TamperFinding[];
   reviewer: { name: string; answers: ReviewerCriterionAnswer[] } | null;
+  /** Files the conflict-marker check found markers in. */
+  conflictMarkers: string[];
 }
 
 /** The parts of artifacts/reviews/round-N.json the proof reads (docs/review-wall.md "What is recorded"). */
@@ -126,7 +129,8 @@ async function readReviewRecord(goalDir: string, rel: string, problems: string[]
   const r = (doc.reviewer ?? null) as Record<string, unknown> | null;
   const answers = r && r.outcome === 'answered' && Array.isArray(r.acceptance) ? (r.acceptance as ReviewerCriterionAnswer[]) : null;
   const name = r && typeof r.engine === 'string' ? (typeof r.model === 'string' ? `${r.engine}:${r.model}` : r.engine) : '';
-  return { sections: (doc.sections as ReviewWall | undefined) ?? null, tamper, reviewer: answers ? { name, answers } : null };
+  const conflictMarkers = findings.filter((f) => f.check === 'conflict_markers').map((f) => (typeof f.file === 'string' ? f.file : '?'));
+  return { sections: (doc.sections as ReviewWall | undefined) ?? null, tamper, reviewer: answers ? { name, answers } : null, conflictMarkers };
 }
 
 async function readText(goalDir: string, rel: string, problems: string[]): Promise<string | undefined> {

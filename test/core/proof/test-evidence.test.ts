@@ -114,6 +114,7 @@ describe('acceptance criteria: which evidence checks each', () => {
     ['Add tests for the parser.', 'tests_added'],
     ['Do not modify the tests.', 'tests_untouched'],
     ['No test is skipped or deleted.', 'tests_not_weakened'],
+    ['no conflict markers remain in math.js', 'no_conflict_markers'],
     ['The README explains the flag.', 'none'],
   ])('%s → %s', (text, check) => {
     expect(classifyCriterion(text).check).toBe(check);
@@ -148,6 +149,12 @@ describe('acceptance criteria: which evidence checks each', () => {
       ['t1#2', 'unmet', 'named_test'],
       ['t1#3', 'unverified', 'named_test'],
     ]);
+  });
+
+  it("a conflict fix task's criterion is decided by the review wall's conflict-marker findings on head", () => {
+    const tests = evidenceOf({ base: { 'add adds': false }, head: { 'add adds': true } });
+    const judge = (conflictMarkers: string[] | null) => deriveAcceptance({ ...input(['no conflict markers remain in math.js'], tests), conflictMarkers })[0]!.status;
+    expect([judge([]), judge(['math.js']), judge(null)]).toEqual(['met', 'unmet', 'unverified']);
   });
 
   it("reads the reviewer's answers tolerantly, and drops ones that name no criterion", () => {
