@@ -107,11 +107,13 @@ try {
   say('$ omk goal run "fix the failing test in math.js"');
   const run = omk(['goal', 'run', 'fix the failing test in math.js'], 'inherit');
   say();
-  say('$ omk goal proof latest   (the test evidence section of proof.md)');
+  say('$ omk goal proof latest   (the test evidence and acceptance criteria sections of proof.md)');
   const md = omk(['goal', 'proof', 'latest']);
-  const section = /## Test evidence\n[\s\S]*?(?=\n## )/.exec(md.stdout ?? '');
-  say(section ? section[0].trimEnd() : '(no test evidence section in proof.md)');
-  say();
+  for (const heading of ['Test evidence', 'Acceptance criteria']) {
+    const section = new RegExp(`## ${heading}\\n[\\s\\S]*?(?=\\n## |$)`).exec(md.stdout ?? '');
+    say(section ? section[0].trimEnd() : `(no ${heading.toLowerCase()} section in proof.md)`);
+    say();
+  }
   say('$ omk goal proof latest --verify');
   const verify = omk(['goal', 'proof', 'latest', '--verify']);
   process.stdout.write(verify.stdout);
