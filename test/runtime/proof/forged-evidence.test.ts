@@ -187,6 +187,21 @@ describe('omk goal proof --verify against evidence forged consistently', () => {
     ]);
   });
 
+  it('a human decision re-derives the proof and moves the anchor on: the new proof verifies, the old one no longer does', async () => {
+    const c = copy();
+    const before = readFileSync(path.join(c.goalDir, 'proof.json'));
+    const reject = await runOmk(['goal', 'reject', goalId, '--reason', 'not what I asked for'], { cwd: c.root, env: repo.env });
+    expect(reject.status, reject.stderr).toBe(0);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: c.root, encoding: 'utf8' });
+    expect(git('rev-list', '--count', `refs/omk/proofs/${goalId}`).trim()).toBe('2');
+    expect(JSON.parse(git('show', `refs/omk/proofs/${goalId}:anchor.json`))).toMatchObject({ goal_id: goalId, status: 'not_ready', proof_sha256: sha256Bytes(readFileSync(path.join(c.goalDir, 'proof.json'))) });
+    expect((await c.verify()).status).toBe(0);
+    // Putting the earlier (ready) proof back is caught, though every file it names is still there.
+    writeFileSync(path.join(c.goalDir, 'proof.json'), before);
+    writeFileSync(path.join(c.goalDir, 'proof.md'), renderProofMarkdown(JSON.parse(before.toString('utf8')) as ProofDocument));
+    expect(where(await mismatches(c))).toContain('anchor proof.json sha256');
+  });
+
   it('a version 2 proof whose anchor ref was deleted fails, naming the ref', async () => {
     const c = copy();
     execFileSync('git', ['update-ref', '-d', `refs/omk/proofs/${goalId}`], { cwd: c.root });
