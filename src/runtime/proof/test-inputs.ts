@@ -83,6 +83,9 @@ export async function goalCriteria(goalDir: string, events: readonly EventEnvelo
 
 /** The goal's tasks as planned (task-graph.json) and added since (`task.added`); null when the graph cannot be read. */
 export async function goalTasks(goalDir: string, events: readonly EventEnvelope[], problems: string[] = []): Promise<TaskGraph['tasks'] | null> {
+  // No plan (an untestable goal, one stopped before planning) means no criteria, not a problem.
+  const read = await readArtifact(goalDir, 'task-graph.json');
+  if (!read.ok && read.reason === 'missing') return null;
   const text = await readText(goalDir, 'task-graph.json', problems);
   if (text === undefined) return null;
   const parsed = parseTaskGraphJson(text);
