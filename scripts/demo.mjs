@@ -2,8 +2,10 @@
 /**
  * The offline goal demo: a sample Node project whose `npm test` fails because add() subtracts, the
  * scripted model server standing in for the model, and omk's builtin engine pointed at it. Runs
- * `omk goal run "fix the failing test in math.js"` with the built CLI and shows the verdict, the
- * proof, `omk goal proof --verify` and a short replay. Exit 0 only when the goal is ready.
+ * `omk goal run "fix the failing test in math.js"` with the built CLI — the scripted agent fixes add()
+ * and adds a regression test — and shows the verdict, the proof's test evidence (the red→green pairs:
+ * the tests fail on the base with the new test file applied, and pass on head), `omk goal proof
+ * --verify` and a short replay. Exit 0 only when the goal is ready.
  *
  *   npm run build && node scripts/demo.mjs [--keep]
  */
@@ -47,11 +49,11 @@ const graph = {
     {
       id: 'fix-add',
       title: 'Fix add() so the test passes',
-      description: 'math.js add() subtracts its arguments; make it add them. Do not touch the test.',
+      description: 'math.js add() subtracts its arguments; make it add them, and add a regression test for negative numbers to math.test.js. Keep the existing test as it is.',
       depends_on: [],
       read_set: ['**'],
-      write_set: ['math.js'],
-      acceptance: ['add(2, 3) returns 5', 'Gate `test` passes.'],
+      write_set: ['math.js', 'math.test.js'],
+      acceptance: ['A regression test that fails without the fix is added and passes with it.', 'add(2, 3) returns 5', 'Gate `test` passes.'],
       risk: 'low',
       max_retries: 2,
       gates: ['test'],
@@ -64,9 +66,14 @@ const scenario = {
     { label: 'plan', content: `Here is the plan.\n\n\`\`\`json\n${JSON.stringify(graph, null, 2)}\n\`\`\`` },
     { label: 'read', content: 'Let me read the code under test.', tool_calls: [{ name: 'read_file', arguments: { path: 'math.js' } }] },
     { label: 'edit', reasoning: 'add() subtracts; replace the operator.', tool_calls: [{ name: 'edit_file', arguments: { path: 'math.js', old: 'return a - b;', new: 'return a + b;' } }] },
+    {
+      label: 'regression test',
+      reasoning: 'A test that fails with the old operator: add(-2, 2) is -4 there.',
+      tool_calls: [{ name: 'edit_file', arguments: { path: 'math.test.js', old: '  assert.equal(add(2, 3), 5);\n});\n', new: "  assert.equal(add(2, 3), 5);\n});\n\ntest('add handles negatives', () => {\n  assert.equal(add(-2, 2), 0);\n});\n" } }],
+    },
     { label: 'test', tool_calls: [{ name: 'bash', arguments: { command: 'npm test', timeout_ms: 60000 } }] },
-    { label: 'answer', content: 'Fixed: add() in math.js subtracted its arguments; it now adds them and `npm test` passes.' },
-    { label: 'review', content: `\`\`\`json\n${JSON.stringify({ sections: reviewSections() }, null, 2)}\n\`\`\`` },
+    { label: 'answer', content: 'Fixed: add() in math.js subtracted its arguments; it now adds them, a regression test for negatives is in math.test.js, and `npm test` passes.' },
+    { label: 'review', content: `\`\`\`json\n${JSON.stringify({ sections: reviewSections(), acceptance: reviewAcceptance() }, null, 2)}\n\`\`\`` },
   ],
 };
 const scenarioFile = path.join(base, 'scenario.json');
@@ -100,6 +107,13 @@ try {
   say('$ omk goal run "fix the failing test in math.js"');
   const run = omk(['goal', 'run', 'fix the failing test in math.js'], 'inherit');
   say();
+  say('$ omk goal proof latest   (the test evidence and acceptance criteria sections of proof.md)');
+  const md = omk(['goal', 'proof', 'latest']);
+  for (const heading of ['Test evidence', 'Acceptance criteria']) {
+    const section = new RegExp(`## ${heading}\\n[\\s\\S]*?(?=\\n## |$)`).exec(md.stdout ?? '');
+    say(section ? section[0].trimEnd() : `(no ${heading.toLowerCase()} section in proof.md)`);
+    say();
+  }
   say('$ omk goal proof latest --verify');
   const verify = omk(['goal', 'proof', 'latest', '--verify']);
   process.stdout.write(verify.stdout);
@@ -116,13 +130,22 @@ try {
 }
 process.exit(status);
 
+/** The reviewer's answers about the plan's criteria (ids are `<task>#<n>`). */
+function reviewAcceptance() {
+  return [
+    { id: 'fix-add#1', status: 'met', evidence: "math.test.js adds 'add handles negatives'; add(-2, 2) is -4 with a - b" },
+    { id: 'fix-add#2', status: 'met', evidence: 'add() returns a + b, and the existing test asserts add(2, 3) === 5' },
+    { id: 'fix-add#3', status: 'met', evidence: 'omk ran the gate; the answer has nothing to add' },
+  ];
+}
+
 /** The reviewer agent's verdict on the one-line fix: every section reviewed, nothing wrong. */
 function reviewSections() {
   const pass = (notes) => ({ status: 'pass', notes, evidence: ['the combined diff: math.js, one operator'], risks: [], gaps: [] });
   return {
     architect: pass('A one-operator fix inside add(); no structure changes.'),
     code: pass('return a + b is what add() means.'),
-    tests: pass('The existing test now passes; no test was changed.'),
+    tests: pass('The existing test now passes unchanged, and the new negatives test fails on the old operator.'),
     security: pass('No input handling, secrets or dependencies touched.'),
     performance: pass('Constant time as before.'),
     anti_slop: pass('No stubs, comments or dead code added.'),

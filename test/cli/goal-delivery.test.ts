@@ -24,7 +24,7 @@ const NOOP: Step = { content: 'I looked at it; nothing to change.' };
 function twoTaskPlan(): Step {
   const plan = planStep();
   const graph = JSON.parse(plan.content.replace(/^```json\n|\n```$/g, '')) as { tasks: Array<Record<string, unknown>> };
-  graph.tasks.push({ ...graph.tasks[0]!, id: 'docs', title: 'Document add()', depends_on: [], write_set: ['README.md'], acceptance: ['README mentions add()'] });
+  graph.tasks.push({ ...graph.tasks[0]!, id: 'docs', title: 'Document add()', depends_on: [], write_set: ['README.md'], acceptance: ['(optional) README mentions add()'] });
   return { label: 'plan', content: `\`\`\`json\n${JSON.stringify(graph, null, 2)}\n\`\`\`` };
 }
 

@@ -12,6 +12,6 @@ export type { HumanDecisionResult } from '../../runtime/goal-decisions/index.js'
 export function decideGoal(ctx: AppContext, ref: string, kind: HumanDecision['kind'], text: string): Promise<HumanDecisionResult> {
   return withRepoStore(ctx, 'write', async (store, paths) => {
     const by = await decisionAuthor(ctx.env, paths.repoRoot);
-    return recordHumanDecision({ store, goalsDir: paths.goalsDir, goalRef: ref, kind, text, by, now: ctx.now });
+    return recordHumanDecision({ store, goalsDir: paths.goalsDir, goalRef: ref, kind, text, by, now: ctx.now, git: { cwd: paths.repoRoot, env: ctx.env } });
   });
 }

@@ -37,7 +37,13 @@ export function readGoalProof(ctx: AppContext, ref: string, format: 'md' | 'json
 export function verifyGoalProof(ctx: AppContext, ref: string): Promise<ProofVerifyReport & { goal_id: string }> {
   return withRepoStore(ctx, 'read', async (store, paths) => {
     const goal = await store.resolveGoal(ref);
-    const report = await verifyProof({ goalDir: path.join(paths.goalsDir, goal.id), goalId: goal.id, storeEvents: await store.readEvents(goal.id) });
+    const report = await verifyProof({
+      goalDir: path.join(paths.goalsDir, goal.id),
+      goalId: goal.id,
+      storeEvents: await store.readEvents(goal.id),
+      storeGoal: { prompt: goal.prompt },
+      git: { cwd: paths.repoRoot, env: ctx.env },
+    });
     return { ...report, goal_id: goal.id };
   });
 }

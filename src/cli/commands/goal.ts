@@ -116,6 +116,12 @@ export async function goalProofCommand(ctx: CliContext, ref: string, opts: { ver
     writeLine(ctx, `BROKEN  proof of goal ${goalId}: ${report.mismatches.length} mismatch(es)`);
     for (const m of report.mismatches) writeLine(ctx, `  ${m.kind}${m.path ? ` ${m.path}` : ''}${m.field ? ` (${m.field})` : ''}: ${m.message}`);
   }
+  if (!opts.json) {
+    for (const line of report.unchecked) writeLine(ctx, `    not checked: ${line}`);
+    if (report.unanchored_events.length > 0) {
+      writeLine(ctx, `    ${report.unanchored_events.length} event(s) after the anchored head, which the proof does not cover: ${[...new Set(report.unanchored_events)].join(', ')}`);
+    }
+  }
   return report.ok ? EXIT.ok : EXIT.failure;
 }
 

@@ -101,7 +101,8 @@ export const EVENT_CATALOGUE = {
   'gate.run_recorded': z.object({
     run_id: z.string().min(1),
     gate: z.string().min(1),
-    scope: z.enum(['baseline', 'task', 'integration', 'bisect']),
+    /** `red_green` (test evidence): the base code with the change's test files; added after `bisect`, older logs never hold it. */
+    scope: z.enum(['baseline', 'task', 'integration', 'bisect', 'red_green']),
     task_id: z.string().nullable(),
     tree_sha: z.string(),
     passed: z.boolean(),
@@ -279,6 +280,18 @@ export const EVENT_CATALOGUE = {
     head_sha: z.string().min(1),
     head_tree: z.string().min(1),
     merged: z.array(z.string()),
+  }),
+  /**
+   * The red→green scratch tree was built: the base code with the change's test files (added, modified,
+   * renamed, deleted) as they are at `head_sha`; the test gates then run on `tree_sha` with scope `red_green`.
+   */
+  'red_green.prepared': z.object({
+    round: z.number().int().positive(),
+    head_sha: z.string().min(1),
+    base_sha: z.string().min(1),
+    commit_sha: z.string().min(1),
+    tree_sha: z.string().min(1),
+    files: z.array(z.string()),
   }),
   'review.completed': z.object({
     round: z.number().int().positive(),

@@ -52,6 +52,7 @@ export const EVENT_TYPES = [
   'task.proposal_rejected',
   'task.added',
   'integration.completed',
+  'red_green.prepared',
   'review.completed',
   'proof.written',
   'human.accepted',

@@ -1,3 +1,6 @@
+import type { AcceptanceEntry } from './acceptance.js';
+import type { TestsEvidence } from './test-evidence.js';
+
 /**
  * Everything the verdict may look at. The verdict (verdict.ts) is a pure function of this
  * record and nothing else, and proof.json carries it whole, so `omk goal proof --verify` can
@@ -18,9 +21,12 @@ export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 export const TASK_STATUSES = ['pending', 'running', 'done', 'failed', 'blocked', 'cancelled', 'skipped'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-/** `bisect`: runs on prefixes of the merged slices, narrowing a combined failure (evidence only; the verdict reads `integration`). */
-export const GATE_SCOPES = ['baseline', 'task', 'integration', 'bisect'] as const;
-/** Where a gate ran: on the base commit, in a task's worktree, or on the integrated tree. */
+/**
+ * `bisect`: runs on prefixes of the merged slices, narrowing a combined failure (evidence only; the verdict reads
+ * `integration`). `red_green`: the test gates on the base code with the change's test files applied (test evidence).
+ */
+export const GATE_SCOPES = ['baseline', 'task', 'integration', 'bisect', 'red_green'] as const;
+/** Where a gate ran: on the base commit, in a task's worktree, on the integrated tree, or in a scratch worktree. */
 export type GateScope = (typeof GATE_SCOPES)[number];
 
 /** A file under the goal directory and the sha256 (hex) of its bytes. */
@@ -212,6 +218,15 @@ export interface Evidence {
   changed_files: string[];
   /** Commits between base and head, oldest first. */
   commits: string[];
+  /**
+   * Proof version 2 on: what the tests said before and after the change, and the test-tamper findings
+   * (test-evidence.ts). Absent in version 1 proofs, whose verdict never read it.
+   */
+  tests?: TestsEvidence;
+  /** Proof version 2 on: each task's acceptance criteria with their evidence (acceptance.ts). */
+  acceptance?: AcceptanceEntry[];
+  /** Proof version 2 on: the review wall record the reviews, tamper findings and reviewer answers come from (goal-relative), or null. */
+  review_record?: string | null;
 }
 
 /** A section that did not run (the starting point before the review wall has looked). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEST_FORMATS } from '../test-report/types.js';
 import { GATE_SCOPES, REVIEW_STATUSES, TASK_STATUSES, VERDICT_STATUSES } from './evidence.js';
 
 /**
@@ -7,7 +8,8 @@ import { GATE_SCOPES, REVIEW_STATUSES, TASK_STATUSES, VERDICT_STATUSES } from '.
  * same evidence always gives the same bytes. Unknown keys are dropped on read: a newer omk may
  * add fields, never rename them.
  */
-export const PROOF_VERSION = 1;
+/** The version written. Version 1 proofs (before `tests`, `acceptance`, `review_record`) are still read and verified. */
+export const PROOF_VERSION = 2;
 
 const sha = z.string().min(1);
 const artifactRef = z.object({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest') });
@@ -42,10 +44,58 @@ const reviewSection = z.object({
   gaps: z.array(z.string()),
 });
 
+const counts = z.object({ total: z.number().int().nonnegative(), passed: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), skipped: z.number().int().nonnegative() });
+const testRun = z.object({
+  run_id: z.string().min(1),
+  scope: z.enum(GATE_SCOPES),
+  passed: z.boolean(),
+  failed: z.boolean(),
+  format: z.enum(TEST_FORMATS).nullable(),
+  counts: counts.nullable(),
+});
+
+export const testsSchema = z.object({
+  policy: z.enum(['required', 'informational', 'not_applicable']),
+  gates: z.array(z.string().min(1)),
+  changed_test_files: z.array(z.string()),
+  change_tests_tree: sha.nullable(),
+  comparisons: z.array(z.object({ gate: z.string().min(1), base: testRun.nullable(), base_with_change_tests: testRun.nullable(), head: testRun.nullable() })),
+  red_green: z.object({
+    status: z.enum(['proven', 'not_proven', 'no_evidence']),
+    pairs: z.array(
+      z.object({ gate: z.string().min(1), test: z.string().nullable(), before_run: z.string().min(1), after_run: z.string().min(1), from_changed_tests: z.boolean() }),
+    ),
+    pairs_total: z.number().int().nonnegative(),
+    gap: z.string().nullable(),
+  }),
+  tamper: z.array(
+    z.object({
+      check: z.string().min(1),
+      rule: z.string().min(1),
+      severity: z.enum(['warn', 'fail']),
+      file: z.string().nullable(),
+      line: z.number().int().nullable(),
+      message: z.string(),
+      hunk: z.string().nullable(),
+      allowed_by: z.string().nullable(),
+    }),
+  ),
+});
+
+export const acceptanceSchema = z.object({
+  id: z.string().min(1),
+  task_id: z.string().min(1),
+  criterion: z.string(),
+  required: z.boolean(),
+  status: z.enum(['met', 'unmet', 'unverified']),
+  checked_by: z.enum(['gate', 'red_green', 'tests_added', 'tests_untouched', 'tests_not_weakened', 'named_test', 'no_conflict_markers', 'reviewer', 'none']),
+  evidence: z.array(z.string()),
+});
+
 const amounts = z.object({ time_ms: nonNegative, tokens: nonNegative, usd: nonNegative });
 
 export const proofSchema = z.object({
-  version: z.literal(PROOF_VERSION),
+  version: z.union([z.literal(1), z.literal(2)]),
   goal_id: z.string().min(1),
   status: z.enum(VERDICT_STATUSES),
   readiness: z.string().min(1),
@@ -120,6 +170,15 @@ export const proofSchema = z.object({
   infra_failures: z.array(z.object({ component: z.string(), message: z.string() })),
   artifacts: z.array(artifactRef),
   events: z.object({ count: z.number().int().nonnegative(), head: sha.nullable() }),
+  // Version 2 on (absent from version 1 proofs): test evidence, acceptance criteria, the review record.
+  tests: testsSchema.optional(),
+  acceptance: z.array(acceptanceSchema).optional(),
+  review_record: z.string().min(1).nullable().optional(),
+}).superRefine((doc, ctx) => {
+  if (doc.version < 2) return;
+  for (const key of ['tests', 'acceptance', 'review_record'] as const) {
+    if (doc[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `a version ${doc.version} proof has \`${key}\`` });
+  }
 });
 
 export type ProofDocument = z.infer<typeof proofSchema>;

@@ -3,6 +3,7 @@ import type { Evidence, GateRun, TaskStatus } from './evidence.js';
 import { TASK_STATUSES } from './evidence.js';
 import { gatePassed, computeVerdict } from './verdict.js';
 import { PROOF_VERSION, proofSchema, type GateRunRecord, type ProofDocument } from './proof-schema.js';
+import type { TestsEvidence } from './test-evidence.js';
 
 export interface BuildProofOptions {
   /** ISO-8601, from the injected clock (core never reads the clock). */
@@ -23,7 +24,7 @@ export function buildProof(rawEvidence: Evidence, options: BuildProofOptions): P
   const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
   for (const t of evidence.tasks) byStatus[t.status] += 1;
   const doc = {
-    version: PROOF_VERSION,
+    version: evidence.tests === undefined ? 1 : PROOF_VERSION,
     goal_id: evidence.goal.id,
     status: verdict.status,
     readiness: verdict.readiness,
@@ -54,6 +55,8 @@ export function buildProof(rawEvidence: Evidence, options: BuildProofOptions): P
     infra_failures: evidence.infra_failures,
     artifacts: [...evidence.artifacts].sort((a, b) => compare(a.path, b.path)),
     events: evidence.events,
+    // Version 2 carries test evidence; evidence without it (re-derived from a version 1 proof) stays version 1.
+    ...(evidence.tests === undefined ? {} : { tests: evidence.tests, acceptance: evidence.acceptance ?? [], review_record: evidence.review_record ?? null }),
   };
   const parsed = proofSchema.safeParse(doc);
   if (!parsed.success) {
@@ -86,10 +89,15 @@ export function evidenceFromProof(proof: ProofDocument): Evidence {
     artifacts: proof.artifacts,
     changed_files: proof.changed_files,
     commits: proof.commits,
+    // A version 1 proof has none of these, and its verdict is derived without them.
+    ...(proof.tests === undefined ? {} : { tests: proof.tests }),
+    ...(proof.acceptance === undefined ? {} : { acceptance: proof.acceptance }),
+    ...(proof.review_record === undefined ? {} : { review_record: proof.review_record }),
   };
 }
 
-function defaultSummary(evidence: Evidence): string {
+/** The summary buildProof writes when none is given (every writer today): `--verify` derives it again. */
+export function defaultSummary(evidence: Evidence): string {
   const firstLine = evidence.goal.request.split('\n', 1)[0]?.trim() ?? '';
   const request = firstLine.length > 120 ? `${firstLine.slice(0, 117)}...` : firstLine;
   const passed = evidence.gates.filter(gatePassed).length;
@@ -121,5 +129,7 @@ const _inSync: [
   Same<Evidence['head'], ProofDocument['head']>,
   Same<Evidence['external_blockers'], ProofDocument['external_blockers']>,
   Same<Omit<ProofDocument['tasks'][number], 'gates'>, Evidence['tasks'][number]>,
-] = [true, true, true, true, true, true, true];
+  Same<NonNullable<ProofDocument['tests']>, TestsEvidence>,
+  Same<NonNullable<ProofDocument['acceptance']>, NonNullable<Evidence['acceptance']>>,
+] = [true, true, true, true, true, true, true, true, true];
 void _inSync;

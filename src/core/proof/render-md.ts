@@ -1,10 +1,12 @@
 import { REVIEW_SECTIONS } from './evidence.js';
 import type { ProofDocument } from './proof-schema.js';
+import { acceptanceMarkdown, testEvidenceMarkdown } from './render-tests-md.js';
 import { short } from './verdict.js';
 
 /**
  * proof.md: the same proof for people. Deterministic (same proof → same bytes); the
- * verdict comes first, then what is missing, then the evidence behind it.
+ * verdict comes first, then what is missing, then the evidence behind it. A version 1 proof
+ * renders exactly as it did (the test and acceptance sections are version 2's).
  */
 export function renderProofMarkdown(proof: ProofDocument): string {
   const out: string[] = [];
@@ -70,6 +72,9 @@ export function renderProofMarkdown(proof: ProofDocument): string {
       '',
     );
   }
+
+  if (proof.tests) push(...testEvidenceMarkdown(proof.tests, proof.oracle.kind, { table, list, oneLine }));
+  if (proof.acceptance) push(...acceptanceMarkdown(proof.acceptance, { table, list, oneLine }));
 
   push('## Reviews', '');
   for (const name of REVIEW_SECTIONS) {

@@ -1,5 +1,9 @@
 import type { Evidence, GateRun, TaskEvidence, VerdictStatus } from './evidence.js';
 import { REVIEW_SECTIONS } from './evidence.js';
+import { gatePassed } from './gate-outcome.js';
+import { redGreenPolicy } from './test-evidence.js';
+
+export { gatePassed } from './gate-outcome.js';
 
 /**
  * The verdict rule (SPEC "The verdict rule"), as a pure function of the evidence.
@@ -8,7 +12,9 @@ import { REVIEW_SECTIONS } from './evidence.js';
  *  1. the oracle names at least one gate, a head commit is recorded, and every oracle gate's
  *     latest run on the head's tree passed (exit 0, no timeout, no infra error);
  *     required non-oracle gates that ran on the head's tree passed too;
+ *     1b (proof version 2). a bugfix shows a red→green pair; a `tests` goal changes a test file;
  *  2. every required task is `done`, and each of its gates' latest run on the task's tree passed;
+ *     2b (proof version 2). every required acceptance criterion of a done required task is met;
  *  3. no required review section failed, is missing, or reviewed another commit than head;
  *  4. no budget was exceeded;
  *  5. nothing waits on a human, and the latest human decision is not a rejection;
@@ -74,7 +80,9 @@ export function collectGaps(evidence: Evidence): Gap[] {
   };
   lifecycleGaps(evidence, add);
   oracleGaps(evidence, add);
+  testGaps(evidence, add);
   for (const task of evidence.tasks) if (task.required) taskGaps(evidence, task, add);
+  acceptanceGaps(evidence, add);
   reviewGaps(evidence, add);
   budgetGaps(evidence, add);
   humanGaps(evidence, add);
@@ -148,6 +156,33 @@ function taskGaps(evidence: Evidence, task: TaskEvidence, add: Add): void {
   }
 }
 
+/**
+ * Rule 1b (proof version 2): a goal type whose policy requires it (a bugfix) must show a test that fails
+ * on the base and passes on head; a `tests` goal must add or modify a test file. Other types record the
+ * red→green gap in `tests.red_green.gap` without it blocking (docs/goals.md "Test evidence per goal type").
+ */
+function testGaps(evidence: Evidence, add: Add): void {
+  const tests = evidence.tests;
+  if (!tests) return;
+  if (redGreenPolicy(evidence.oracle.kind) === 'required' && tests.red_green.status !== 'proven') {
+    add('not_ready', `${tests.red_green.gap ?? 'no red→green evidence'}, so no test shows the ${evidence.oracle.kind} is done`);
+  }
+  if (evidence.oracle.kind === 'tests' && tests.changed_test_files.length === 0) add('not_ready', 'the goal asks for tests, but the change adds or modifies no test file');
+}
+
+/**
+ * Rule 2b (proof version 2): every required criterion of a required task that is done is met. A task not
+ * done already has its gap; its criteria add none.
+ */
+function acceptanceGaps(evidence: Evidence, add: Add): void {
+  const done = new Set(evidence.tasks.filter((t) => t.required && t.status === 'done').map((t) => t.id));
+  for (const a of evidence.acceptance ?? []) {
+    if (!a.required || a.status === 'met' || !done.has(a.task_id)) continue;
+    const why = a.evidence[0] ? ` (${a.evidence[0]})` : '';
+    add('not_ready', `acceptance criterion ${a.id} ${a.status === 'unmet' ? 'is not met' : 'is unverified'}: "${a.criterion}"${why}`);
+  }
+}
+
 /** The gap, if any, for one run that must pass. An infra error is the runner's fault, not the code's. */
 function runGap(label: string, at: string, run: GateRun, add: Add): void {
   if (run.infra_error !== null) add('failed_infra', `${label} could not run ${at}: ${run.infra_error}`);
@@ -155,10 +190,6 @@ function runGap(label: string, at: string, run: GateRun, add: Add): void {
   else if (!gatePassed(run)) add('not_ready', `${label} failed ${at} (exit ${run.exit_code ?? 'none'})`);
 }
 
-/** A run counts as passed only when every recorded fact agrees. */
-export function gatePassed(run: GateRun): boolean {
-  return run.passed && run.exit_code === 0 && !run.timed_out && run.infra_error === null;
-}
 
 function reviewGaps(evidence: Evidence, add: Add): void {
   const head = evidence.head;
@@ -227,9 +258,15 @@ function readySentence(evidence: Evidence): string {
   const gates = unique(evidence.oracle.gates).length;
   const tasks = evidence.tasks.filter((t) => t.required).length;
   const head = evidence.head ? short(evidence.head.sha) : '?';
+  // Version 2 also says what the test evidence and the acceptance criteria showed.
+  const pairs = evidence.tests?.red_green.status === 'proven' ? evidence.tests.red_green.pairs_total : 0;
+  const met = (evidence.acceptance ?? []).filter((a) => a.status === 'met').length;
+  const extra =
+    (pairs > 0 ? `${pairs} ${pairs === 1 ? 'test fails' : 'tests fail'} on the base and ${pairs === 1 ? 'passes' : 'pass'} on head, ` : '') +
+    (met > 0 ? `${met} acceptance ${met === 1 ? 'criterion is' : 'criteria are'} met, ` : '');
   return (
     `Ready: ${gates} oracle ${gates === 1 ? 'gate passes' : 'gates pass'} on head ${head}, ` +
-    `${tasks} required ${tasks === 1 ? 'task is' : 'tasks are'} done with gate evidence, no required review fails, ` +
+    `${tasks} required ${tasks === 1 ? 'task is' : 'tasks are'} done with gate evidence, ${extra}no required review fails, ` +
     'no budget is exceeded and nothing waits on a human.'
   );
 }

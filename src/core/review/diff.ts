@@ -29,8 +29,17 @@ export interface DiffLine {
 }
 
 export interface Hunk {
+  /** The `@@ -a,b +c,d @@` line as it was (its trailing section heading included). */
+  header: string;
+  /** Every line in order: context (` `), removed (`-`), added (`+`). */
+  lines: HunkLine[];
   added: DiffLine[];
   removed: DiffLine[];
+}
+
+export interface HunkLine {
+  tag: '+' | '-' | ' ';
+  text: string;
 }
 
 export interface FileDiff {
@@ -80,18 +89,21 @@ export function parseUnifiedDiff(text: string): FileDiff[] {
       const tag = raw[0];
       const body = raw.slice(1);
       if (tag === '+') {
+        hunk.lines.push({ tag: '+', text: body });
         hunk.added.push({ line: newLine, text: body });
         newLine += 1;
         newLeft -= 1;
         continue;
       }
       if (tag === '-') {
+        hunk.lines.push({ tag: '-', text: body });
         hunk.removed.push({ line: oldLine, text: body });
         oldLine += 1;
         oldLeft -= 1;
         continue;
       }
       if (tag === ' ' || raw === '') {
+        hunk.lines.push({ tag: ' ', text: body });
         oldLine += 1;
         newLine += 1;
         oldLeft -= 1;
@@ -144,12 +156,45 @@ export function parseUnifiedDiff(text: string): FileDiff[] {
         oldLeft = m[2] === undefined ? 1 : Number(m[2]);
         newLine = Number(m[3]);
         newLeft = m[4] === undefined ? 1 : Number(m[4]);
-        hunk = { added: [], removed: [] };
+        hunk = { header: raw, lines: [], added: [], removed: [] };
         file.hunks.push(hunk);
       }
     }
   }
   return files;
+}
+
+/** Hunks longer than this are cut when shown as evidence (the patch artifact has them whole). */
+const HUNK_SHOWN_LINES = 30;
+const HUNK_SHOWN_CHARS = 3000;
+
+/**
+ * A hunk as evidence: its header and lines in unified-diff form, cut at HUNK_SHOWN_LINES lines (or
+ * HUNK_SHOWN_CHARS characters) with a note saying how much was left out.
+ */
+export function hunkText(hunk: Hunk): string {
+  const out = [hunk.header];
+  let chars = hunk.header.length;
+  for (const [i, l] of hunk.lines.entries()) {
+    const line = `${l.tag}${l.text}`;
+    if (i >= HUNK_SHOWN_LINES || chars + line.length > HUNK_SHOWN_CHARS) {
+      out.push(`… ${hunk.lines.length - i} more lines of this hunk in the combined patch`);
+      break;
+    }
+    out.push(line);
+    chars += line.length + 1;
+  }
+  return out.join('\n');
+}
+
+/** The `@@ … @@` part of a hunk header, for naming the hunk in one line. */
+export function hunkLabel(hunk: Hunk): string {
+  return /^@@ [^@]* @@/.exec(hunk.header)?.[0] ?? hunk.header;
+}
+
+/** The hunk of `file` holding the added (`side` new) or removed (`side` old) line `line`. */
+export function hunkAt(file: FileDiff, side: 'old' | 'new', line: number): Hunk | undefined {
+  return file.hunks.find((h) => (side === 'new' ? h.added : h.removed).some((l) => l.line === line));
 }
 
 /** `a/x` → `x`, `/dev/null` → null; a trailing tab + timestamp (plain diff -u) is dropped. */

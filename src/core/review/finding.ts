@@ -1,4 +1,6 @@
 import type { ReviewSectionName } from '../proof/evidence.js';
+import { redactSecrets } from '../redact.js';
+import { hunkLabel, hunkText, type Hunk } from './diff.js';
 
 export const CHECK_NAMES = [
   'secret_scan',
@@ -6,6 +8,9 @@ export const CHECK_NAMES = [
   'deleted_tests',
   'skipped_tests',
   'weakened_tests',
+  'excluded_tests',
+  'snapshot_changes',
+  'test_count',
   'new_dependencies',
   'stub_markers',
   'conflict_markers',
@@ -19,6 +24,9 @@ export const CHECK_SECTION: Record<CheckName, ReviewSectionName> = {
   deleted_tests: 'tests',
   skipped_tests: 'tests',
   weakened_tests: 'tests',
+  excluded_tests: 'tests',
+  snapshot_changes: 'tests',
+  test_count: 'tests',
   new_dependencies: 'architect',
   stub_markers: 'anti_slop',
   conflict_markers: 'code',
@@ -35,8 +43,12 @@ export interface Finding {
   rule: string;
   file: string | null;
   line: number | null;
-  /** One sentence, starting with `file:line:` when there is a place. */
+  /** One sentence, starting with `file:line:` when there is a place, ending with `[hunk @@ … @@]` when there is a hunk. */
   message: string;
+  /** The diff hunk the finding is about, as evidence (hunkText); test-tamper checks set it. */
+  hunk?: string;
+  /** The request's words that asked for this change: the finding was downgraded to a warning (test-allowance.ts). */
+  allowed_by?: string;
 }
 
 /** What a check reports besides findings: what it looked at, for the section's evidence. */
@@ -54,9 +66,16 @@ export function finding(
   file: string | null,
   line: number | null,
   text: string,
+  hunk?: Hunk,
 ): Finding {
   const where = file === null ? '' : line === null ? `${file}: ` : `${file}:${line}: `;
-  return { check, severity, rule, file, line, message: `${where}${text}` };
+  if (!hunk) return { check, severity, rule, file, line, message: `${where}${text}` };
+  return { check, severity, rule, file, line, message: `${where}${text} [hunk ${hunkLabel(hunk)}]`, hunk: redactSecrets(hunkText(hunk)) };
+}
+
+/** The checks whose findings are test tampering (the `tests` section; docs/review-wall.md "Test tampering"). */
+export function isTamperCheck(check: CheckName): boolean {
+  return CHECK_SECTION[check] === 'tests';
 }
 
 /** Lock files and other generated manifests: big, machine-written, not reviewed line by line. */

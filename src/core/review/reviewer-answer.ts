@@ -58,7 +58,7 @@ type Found = { ok: true; entries: Map<ReviewSectionName, unknown> } | { ok: fals
 
 function findVerdict(text: string): Found {
   let sawJson = false;
-  for (const candidate of candidates(text)) {
+  for (const candidate of jsonCandidates(text)) {
     let value: unknown;
     try {
       value = JSON.parse(candidate);
@@ -73,8 +73,8 @@ function findVerdict(text: string): Found {
   return { ok: false, problem: sawJson ? 'its JSON names none of the six sections' : 'the answer holds no JSON verdict' };
 }
 
-/** Fenced blocks first (json-tagged before bare), then each balanced `{…}`/`[…]` found in the text. */
-function* candidates(text: string): Generator<string> {
+/** JSON texts in an answer: fenced blocks first (json-tagged before bare), then each balanced `{…}`/`[…]` found in the text. */
+export function* jsonCandidates(text: string): Generator<string> {
   const fences = [...text.matchAll(/```([a-zA-Z]*)[ \t]*\r?\n([\s\S]*?)```/g)];
   for (const f of fences.filter((m) => m[1]!.toLowerCase() === 'json')) yield f[2]!.trim();
   for (const f of fences.filter((m) => m[1]!.toLowerCase() !== 'json')) yield f[2]!.trim();

@@ -3,10 +3,14 @@ import { REVIEW_SECTIONS } from '../proof/evidence.js';
 import { joinDiff, type DiffInput } from './diff.js';
 import { checkNewDependencies } from './dependencies.js';
 import { checkDiffSize, type DiffSizeThresholds } from './diff-size.js';
-import { CHECK_SECTION, type CheckResult, type Finding } from './finding.js';
+import { CHECK_SECTION, isTamperCheck, type CheckResult, type Finding } from './finding.js';
 import { scanSecrets, type SecretScanOptions } from './secret-scan.js';
 import { checkConflictMarkers, checkStubMarkers } from './stub-markers.js';
+import { applyTestChangeAllowances } from './test-allowance.js';
 import { checkDeletedTests, checkSkippedTests, checkWeakenedTests } from './test-checks.js';
+import { checkExcludedTests } from './test-config.js';
+import { checkTestCount, type TestCountComparison } from './test-count.js';
+import { checkSnapshotChanges } from './test-snapshots.js';
 
 /**
  * Which sections must not fail for the goal to be ready. Performance has no deterministic
@@ -30,6 +34,10 @@ export interface ReviewWallInput {
   required?: Partial<Record<ReviewSectionName, boolean>>;
   diffSize?: DiffSizeThresholds;
   secretScan?: SecretScanOptions;
+  /** The goal's request, verbatim: the only words that can allow a test-tamper finding (test-allowance.ts). */
+  request?: string;
+  /** The test gates' counts on the base and on head; the falling-count check runs only when given. */
+  testCounts?: readonly TestCountComparison[];
 }
 
 export interface ReviewWallResult {
@@ -54,9 +62,12 @@ export function buildReviewWall(input: ReviewWallInput): ReviewWallResult {
     checkDeletedTests(files),
     checkSkippedTests(files),
     checkWeakenedTests(files),
+    checkExcludedTests(files),
+    checkSnapshotChanges(files),
+    ...(input.testCounts ? [checkTestCount(input.testCounts)] : []),
     checkStubMarkers(files),
     checkConflictMarkers(files),
-  ];
+  ].map((c) => (isTamperCheck(c.check) ? { ...c, findings: applyTestChangeAllowances(c.findings, input.request ?? '') } : c));
   const required = { ...DEFAULT_REQUIRED_SECTIONS, ...input.required };
   const sections = {} as ReviewWall;
   const findings: Finding[] = [];

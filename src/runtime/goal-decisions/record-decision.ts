@@ -10,6 +10,8 @@ import { parseProofText, type ProofDocument } from '../../core/proof/proof-schem
 import type { Store } from '../../core/store/store.js';
 import { goalDir, readTextIfExists, writeJsonAtomically } from '../goal/goal-dir.js';
 import { changeStatus } from '../goal/status.js';
+import type { GitContext } from '../git/index.js';
+import { anchorFor, writeProofAnchor } from '../proof/anchor.js';
 import { writeProof } from '../proof/write-proof.js';
 import { humanDecisionsFromLog } from './decisions-from-log.js';
 
@@ -29,6 +31,8 @@ export interface RecordHumanDecisionInput {
   /** Who decided (see decisionAuthor). */
   by: string;
   now: () => Date;
+  /** The repository, to move the proof's anchor (refs/omk/proofs/<goal>); without it the new proof is not anchored. */
+  git?: GitContext;
 }
 
 export interface HumanDecisionResult {
@@ -101,6 +105,8 @@ export async function recordHumanDecision(input: RecordHumanDecisionInput): Prom
     });
   }
   const bytes = await readFile(written.jsonFile);
+  const proofSha256 = createHash('sha256').update(bytes).digest('hex');
+  if (input.git) await writeProofAnchor(input.git, anchorFor(proof, proofSha256));
   await store.transaction(async (tx) => {
     await changeStatus(tx, goal.id, proof.status, proof.readiness);
     await tx.appendEvent(goal.id, 'proof.written', {
@@ -109,7 +115,7 @@ export async function recordHumanDecision(input: RecordHumanDecisionInput): Prom
       readiness: proof.readiness,
       gaps: proof.known_gaps,
       path: 'proof.json',
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256: proofSha256,
     });
   });
   const decision = humanDecisionsFromLog([appended]).at(0) ?? { kind, by, at, text };

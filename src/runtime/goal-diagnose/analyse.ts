@@ -169,7 +169,8 @@ function gateHistory(log: GoalLog, runs: ReadonlyMap<string, DiagnosedRun>): Gat
     const run = runs.get(f.run_id);
     if (!run) continue;
     const h = out.get(run.gate) ?? { gate: run.gate, baseline: [], task: [], integration: [] };
-    if (run.scope !== 'bisect') h[run.scope].push(run);
+    // Scratch-worktree runs (bisection, red→green) are not the gate's history on the goal's own trees.
+    if (run.scope !== 'bisect' && run.scope !== 'red_green') h[run.scope].push(run);
     out.set(run.gate, h);
   }
   return [...out.values()].sort((a, b) => cmp(a.gate, b.gate));

@@ -4,7 +4,7 @@
 export interface DiagnosedRun {
   run_id: string;
   gate: string;
-  scope: 'baseline' | 'task' | 'integration' | 'bisect';
+  scope: 'baseline' | 'task' | 'integration' | 'bisect' | 'red_green';
   task_id: string | null;
   tree_sha: string;
   passed: boolean;

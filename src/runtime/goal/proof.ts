@@ -8,9 +8,13 @@ import { DEFAULT_REQUIRED_SECTIONS } from '../../core/review/wall.js';
 import type { TaskStatus } from '../../core/store/types.js';
 import type { ProofDocument } from '../../core/proof/proof-schema.js';
 import { changedBetween, isAncestor, runGit } from '../git/index.js';
+import { anchorFor, writeProofAnchor } from '../proof/anchor.js';
 import { writeProof } from '../proof/write-proof.js';
 import type { GoalScope } from './context.js';
 import { gitContext } from './context.js';
+import { changeTestsTree, redGreenPrepared } from '../../core/goal/controller/red-green-facts.js';
+import { pickTestGates } from '../../core/proof/test-evidence.js';
+import { deriveTestsAndAcceptance } from '../proof/test-inputs.js';
 import { loadGateRuns } from './gate-runs.js';
 import { goalRelative, readTextIfExists, writeJsonAtomically } from './goal-dir.js';
 import { changeStatus } from './status.js';
@@ -91,6 +95,26 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
     commits: head ? (await runGit(git, ['rev-list', '--reverse', `${intake.base_sha}..${head.sha}`])).stdout.split('\n').filter(Boolean) : [],
   };
 
+  // Test evidence and acceptance criteria, derived from the files `omk goal proof --verify` re-reads (test-inputs.ts).
+  const reviewRecord = log.review && log.review.reviewed_sha === head?.sha ? log.review.path : null;
+  const events = await rt.store.readEvents(goalId);
+  const derived = await deriveTestsAndAcceptance({
+    goalDir: scope.dir.root,
+    goalType: intake.type,
+    testGates: pickTestGates(intake.oracle.gates, rt.gates),
+    changedFiles: evidence.changed_files,
+    head,
+    changeTestsTree: changeTestsTree(redGreenPrepared(events), head?.sha),
+    runs,
+    tasks,
+    reviewRecord,
+    events,
+  });
+  evidence.tests = derived.tests;
+  evidence.acceptance = derived.acceptance;
+  evidence.review_record = reviewRecord;
+  evidence.infra_failures.push(...derived.problems.map((message) => ({ component: 'test-evidence', message })));
+
   const artifactPaths = await listArtifacts(scope);
   const written = await writeProof({ goalDir: scope.dir.root, evidence, generatedAt: rt.now().toISOString(), artifactPaths });
   const proof = written.proof;
@@ -107,6 +131,9 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
     });
   }
   const bytes = await readFile(written.jsonFile);
+  const proofSha256 = createHash('sha256').update(bytes).digest('hex');
+  // Outside the goal directory, so a consistent rewrite of it, the store and proof.json is detected (anchor.ts).
+  await writeProofAnchor(git, anchorFor(proof, proofSha256));
   await rt.store.transaction(async (tx) => {
     await changeStatus(tx, goalId, proof.status, proof.readiness);
     await tx.appendEvent(goalId, 'proof.written', {
@@ -115,7 +142,7 @@ export async function writeGoalProof(scope: GoalScope, log: GoalLog, graph: Task
       readiness: proof.readiness,
       gaps: proof.known_gaps,
       path: 'proof.json',
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256: proofSha256,
     });
   });
   rt.progress(`proof: ${proof.status} — ${proof.readiness}`);

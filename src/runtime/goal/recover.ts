@@ -19,7 +19,7 @@ import {
   type GitContext,
 } from '../git/index.js';
 import { MARKER_VERSION, writeMarker } from '../git/worktree-marker.js';
-import { bisectWorktreeLocation } from './bisect-worktree.js';
+import { bisectWorktreeLocation, RED_GREEN_COMPONENT, scratchWorktreeLocation } from './bisect-worktree.js';
 import type { GoalScope } from './context.js';
 import { ownerIsGone, parseOwnerId } from './owner.js';
 
@@ -87,9 +87,9 @@ export async function recoverGoal(scope: GoalScope): Promise<string[]> {
     }
   }
   if (base) {
-    // The controller's own worktrees: the integration train's, and bisection's scratch one.
+    // The controller's own worktrees: the integration train's, and the bisection and red→green scratch ones.
     const integration = { id: 'integration', dir: path.join(rt.worktreesRoot, integrationWorktreeDir(goalId)), branch: integrationBranchName(goalId) };
-    for (const w of [integration, bisectWorktreeLocation(scope)]) {
+    for (const w of [integration, bisectWorktreeLocation(scope), scratchWorktreeLocation(scope, RED_GREEN_COMPONENT)]) {
       const note = await recoverWorktree(scope, { ...w, resetTo: undefined, baseSha: base, attempt: 1 });
       if (note) notes.push(note);
     }

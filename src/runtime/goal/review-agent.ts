@@ -5,6 +5,8 @@ import { OmkError } from '../../core/errors.js';
 import { reviewerPrompt } from '../../core/goal/controller/prompts.js';
 import type { ReviewSectionName, ReviewWall } from '../../core/proof/evidence.js';
 import { redactSecrets } from '../../core/redact.js';
+import type { ReviewerCriterionAnswer } from '../../core/proof/acceptance.js';
+import { parseReviewerAcceptance } from '../../core/review/reviewer-acceptance.js';
 import { parseReviewerAnswer } from '../../core/review/reviewer-answer.js';
 import type { ReviewerTurnResult } from '../../core/review/reviewer-wall.js';
 import type { ReviewerOpinion } from '../../core/review/wall.js';
@@ -31,6 +33,8 @@ export interface ReviewerRecord {
   warnings: string[];
   /** The start of an unreadable answer (redacted), to see what it said instead. */
   answer_excerpt?: string;
+  /** Its readable answers about the plan's acceptance criteria (answered turns only; docs/review-wall.md "Acceptance criteria"). */
+  acceptance?: ReviewerCriterionAnswer[];
 }
 
 export interface ReviewerInput {
@@ -42,6 +46,8 @@ export interface ReviewerInput {
   patch: string;
   /** The deterministic wall, shown to the reviewer. */
   checks: ReviewWall;
+  /** The plan's acceptance criteria, each to be judged. */
+  criteria?: ReadonlyArray<{ id: string; criterion: string }>;
 }
 
 const EXCERPT_CHARS = 500;
@@ -108,6 +114,6 @@ export async function askReviewer(scope: GoalScope, reviewer: EnginePort, input:
   }
   return {
     turn: { outcome: 'answered', reviewer: name, answer: parsed.value, warnings },
-    record: { ...base, outcome: 'answered', opinions: parsed.value.opinions, missing: parsed.value.missing },
+    record: { ...base, outcome: 'answered', opinions: parsed.value.opinions, missing: parsed.value.missing, acceptance: parseReviewerAcceptance(outcome.text, input.criteria ?? []) },
   };
 }

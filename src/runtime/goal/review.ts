@@ -9,6 +9,12 @@ import type { GoalScope } from './context.js';
 import { gitContext, record } from './context.js';
 import { goalRelative, writeJsonAtomically, writeTextAtomically } from './goal-dir.js';
 import { askReviewer, type ReviewerRecord } from './review-agent.js';
+import { redGreenPrepared } from '../../core/goal/controller/red-green-facts.js';
+import { deriveTestEvidence, pickTestGates } from '../../core/proof/test-evidence.js';
+import type { TestCountComparison } from '../../core/review/test-count.js';
+import { goalCriteria, readRunOutputs } from '../proof/test-inputs.js';
+import { loadGateRuns } from './gate-runs.js';
+import { runRedGreen } from './red-green.js';
 
 /** Contents are loaded for the review's whole-file checks (manifests) up to this size. */
 const MAX_CONTENT_BYTES = 512 * 1024;
@@ -18,8 +24,9 @@ const STATUS: Record<string, ReviewStatus> = { A: 'added', M: 'modified', D: 'de
 export const NO_REVIEWER = 'no reviewer engine is configured (defaults.reviewer_engine = "none", or no engine): the wall is omk\'s deterministic checks only';
 
 /**
- * The review wall over the combined diff base..integration head: deterministic checks folded into
- * six sections, then the reviewer agent's opinions merged in (review-agent.ts; a reviewer can fail a
+ * The review wall over the combined diff base..integration head: first the red→green scratch run when the
+ * change touched tests (red-green.ts) and the test gates' counts on the base and head; then deterministic
+ * checks (test tampering included, allowed only by the request's words) folded into six sections, then the reviewer agent's opinions merged in (review-agent.ts; a reviewer can fail a
  * section, never pass one the checks failed, and one that did not answer leaves a risk). Written to
  * artifacts/reviews/round-N.json with each opinion (the patch under artifacts/diffs/).
  */
@@ -27,6 +34,11 @@ export async function runReview(scope: GoalScope, intake: IntakeFacts, log: Goal
   const { rt } = scope;
   const head = log.integration!.head_sha;
   const git = gitContext(rt);
+  const events = await rt.store.readEvents(scope.goalId);
+  // The base code with the change's test files, for red→green evidence (red-green.ts).
+  await runRedGreen(scope, intake, log, redGreenPrepared(events));
+  const testCounts = await countsOnBaseAndHead(scope, intake, log);
+  const criteria = [...(await goalCriteria(scope.dir.root, events)).entries()].flatMap(([task, list]) => list.map((criterion, i) => ({ id: `${task}#${i + 1}`, criterion })));
   const diff = await diffBetween(git, intake.base_sha, head);
   const files: ReviewFile[] = [];
   for (const f of diff.files) {
@@ -48,6 +60,8 @@ export async function runReview(scope: GoalScope, intake: IntakeFacts, log: Goal
     headSha: head,
     secretScan: { knownSecrets: knownSecretValues() },
     ...(intake.type === 'performance' ? { required: { performance: true } } : {}),
+    request: log.prompt ?? '',
+    testCounts,
   });
   const patchFile = path.join(scope.dir.diffs, `combined-round-${log.round}.patch`);
   // The checks saw the real diff; the artifact and the reviewer agent see it with secrets removed.
@@ -65,6 +79,7 @@ export async function runReview(scope: GoalScope, intake: IntakeFacts, log: Goal
       files: diff.files.map((f) => ({ status: f.status, path: f.oldPath ? `${f.oldPath} -> ${f.path}` : f.path })),
       patch: shownPatch,
       checks: wall.sections,
+      criteria,
     });
     reviewed = applyReviewerTurn(wall.sections, asked.turn);
     reviewerRecord = asked.record;
@@ -88,6 +103,17 @@ export async function runReview(scope: GoalScope, intake: IntakeFacts, log: Goal
     ...(rt.reviewer ? { reviewer: { engine: rt.reviewer.name, outcome: reviewerRecord.outcome } } : {}),
   });
   rt.progress(`review: ${Object.entries(sections).map(([k, v]) => `${k}=${v}`).join(' ')}${rt.reviewer ? ` (reviewer ${rt.reviewer.name}: ${reviewerRecord.outcome})` : ''}`);
+}
+
+/** The test gates' counts from their runners' reports on the base and on head, for the falling-count check. */
+async function countsOnBaseAndHead(scope: GoalScope, intake: IntakeFacts, log: GoalLog): Promise<TestCountComparison[]> {
+  const testGates = pickTestGates(intake.oracle.gates, scope.rt.gates);
+  const { runs } = await loadGateRuns(scope, log.gateRuns.filter((r) => testGates.includes(r.gate) && (r.scope === 'baseline' || r.scope === 'integration')));
+  const outputs = await readRunOutputs(scope.dir.root, runs);
+  const head = { sha: log.integration!.head_sha, tree: log.integration!.head_tree };
+  const evidence = deriveTestEvidence({ goalType: intake.type, testGates, changedFiles: [], head, changeTestsTree: null, runs, outputs, tamper: [] });
+  const side = (r: { counts: { total: number; skipped: number } | null } | null) => (r?.counts ? { total: r.counts.total, skipped: r.counts.skipped } : null);
+  return evidence.comparisons.map((c) => ({ gate: c.gate, base: side(c.base), head: side(c.head) }));
 }
 
 async function show(git: ReturnType<typeof gitContext>, rev: string, file: string): Promise<string | undefined> {

@@ -8,9 +8,12 @@ import { gateRunSchema, parseGateResultText, parseProofText, type ProofDocument 
 import { computeVerdict, type Verdict } from '../../core/proof/verdict.js';
 import { redactDeep } from '../../core/redact.js';
 import { readEventLog } from '../events/reader.js';
+import type { GitContext } from '../git/index.js';
 import { verifyEventLog } from '../events/verify-log.js';
 import { readArtifact, sha256Bytes } from './artifacts.js';
 import { checkProofMarkdown } from './verify-markdown.js';
+import { verifyFacts } from './verify-facts.js';
+import { verifyTestEvidence } from './verify-tests.js';
 
 export type MismatchKind =
   | 'schema' // proof.json (or a gate's result.json) is missing fields, unparsable, or names another goal
@@ -18,8 +21,9 @@ export type MismatchKind =
   | 'artifact_digest' // a listed file's sha256 differs from the proof's (or proof.md from proof.json's rendering)
   | 'event_chain' // events.jsonl does not verify (edited, reordered, deleted, torn)
   | 'event_head' // the chain's event N (N = proof's count) is not the proof's head
-  | 'evidence' // a gate's result.json disagrees with the proof's record of that run
-  | 'verdict'; // the verdict re-derived from the evidence differs from the proof's
+  | 'evidence' // a gate's result.json disagrees with the proof's record of that run, or (version 2) the test evidence or an acceptance entry does not follow from the files it rests on
+  | 'verdict' // the verdict re-derived from the evidence differs from the proof's
+  | 'anchor'; // proof.json or the chain is not what refs/omk/proofs/<goal> anchored at the verdict (or a version 2 proof has no anchor)
 
 export interface ProofMismatch {
   kind: MismatchKind;
@@ -39,6 +43,10 @@ export interface ProofVerifyReport {
   status?: VerdictStatus;
   mismatches: ProofMismatch[];
   checked: { artifacts: number; gate_results: number; events: number };
+  /** What could not be checked and why (no repository, commits not in it, a proof from before anchors). */
+  unchecked: string[];
+  /** Types of the events after the anchored chain head: nothing vouches for them (delivery, or a forgery). */
+  unanchored_events: string[];
 }
 
 export interface VerifyProofInput {
@@ -46,6 +54,10 @@ export interface VerifyProofInput {
   goalId: string;
   /** The store's events for the goal, to cross-check events.jsonl against. */
   storeEvents?: readonly EventEnvelope[];
+  /** The store's row for the goal, to cross-check the request. */
+  storeGoal?: { prompt: string };
+  /** The repository the goal ran in: head, changed files, commits and the anchor are checked against it. */
+  git?: GitContext;
 }
 
 /**
@@ -57,12 +69,16 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
   const { goalDir, goalId } = input;
   const mismatches: ProofMismatch[] = [];
   const checked = { artifacts: 0, gate_results: 0, events: 0 };
+  const unchecked: string[] = [];
+  const unanchored: string[] = [];
   const done = (proof?: ProofDocument): ProofVerifyReport => ({
     goal_id: goalId,
     ok: mismatches.length === 0,
     ...(proof ? { status: proof.status } : {}),
     mismatches,
     checked,
+    unchecked,
+    unanchored_events: unanchored,
   });
 
   let text: string;
@@ -148,6 +164,7 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
 
   // 2. Each gate's result.json (the runner's record) against the proof's copy of it.
   const fromArtifacts: GateRun[] = [];
+  const resultBytes = new Map<string, Buffer>();
   for (const [i, run] of proof.gates.entries()) {
     const rel = run.result_path;
     const read = await readArtifact(goalDir, rel);
@@ -167,6 +184,7 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
       continue;
     }
     checked.gate_results += 1;
+    resultBytes.set(rel, read.bytes);
     const result = parseGateResultText(read.bytes.toString('utf8'));
     if (!result.ok) {
       for (const p of result.problems) {
@@ -255,6 +273,25 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
     });
   }
 
+  // 3b. Version 2: the test evidence and acceptance entries, derived again from the files they rest on.
+  const logEvents = readEventLog(eventsFile).events;
+  const tested = await verifyTestEvidence(goalDir, proof, fromArtifacts, logEvents);
+  mismatches.push(...tested.mismatches);
+
+  // 3c. Gate records against their events, fields that follow from other evidence, git, and the anchor.
+  const facts = await verifyFacts({
+    goalDir,
+    proof,
+    proofBytes: Buffer.from(text, 'utf8'),
+    results: resultBytes,
+    events: logEvents,
+    ...(input.storeGoal ? { storeGoal: input.storeGoal } : {}),
+    ...(input.git ? { git: input.git } : {}),
+  });
+  mismatches.push(...facts.mismatches);
+  unchecked.push(...facts.unchecked);
+  unanchored.push(...facts.unanchored_events);
+
   // 4. The verdict: re-derived from the proof's evidence, then from the gate artifacts.
   const evidence = evidenceFromProof(proof);
   const derived = redactDeep(computeVerdict(evidence));
@@ -271,7 +308,11 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
       message: `proof.json's ${field} does not follow from its evidence (re-derived ${truncate(want)}, found ${truncate(have)})`,
     });
   }
-  const fromDisk: Verdict = computeVerdict({ ...evidence, gates: fromArtifacts });
+  const fromDisk: Verdict = computeVerdict({
+    ...evidence,
+    gates: fromArtifacts,
+    ...(tested.derived ? { tests: tested.derived.tests, acceptance: tested.derived.acceptance } : {}),
+  });
   if (fromDisk.status !== derived.status) {
     mismatches.push({
       kind: 'verdict',
@@ -279,7 +320,7 @@ export async function verifyProof(input: VerifyProofInput): Promise<ProofVerifyR
       field: 'status',
       expected: fromDisk.status,
       found: proof.status,
-      message: `the gate results on disk give status ${fromDisk.status}, proof.json's evidence gives ${derived.status}`,
+      message: `the gate results and test evidence on disk give status ${fromDisk.status}, proof.json's evidence gives ${derived.status}`,
     });
   }
 

@@ -101,7 +101,8 @@ describe('skipped and focused tests', () => {
     ['pytest skip', 'tests/test_api.py', '@pytest.mark.skip(reason="flaky")', [['fail', 'skipped_test', 'tests/test_api.py', 1]]],
     ['rust ignore in a source file', 'src/limit.rs', '    #[ignore]', [['fail', 'skipped_test', 'src/limit.rs', 1]]],
     ['go t.Skip', 'pkg/limit/limit_test.go', '\tt.Skip("later")', [['fail', 'skipped_test', 'pkg/limit/limit_test.go', 1]]],
-    ['pytest xfail is a warning', 'tests/test_api.py', '@pytest.mark.xfail', [['warn', 'expected_failure', 'tests/test_api.py', 1]]],
+    ['pytest xfail: its failure no longer counts', 'tests/test_api.py', '@pytest.mark.xfail', [['fail', 'expected_failure', 'tests/test_api.py', 1]]],
+    ['it.todo is a warning (a test not written yet)', 'test/api.test.ts', "  it.todo('handles bursts');", [['warn', 'todo_test', 'test/api.test.ts', 1]]],
     ['.skip( outside tests is not a test skip', 'src/stream.ts', '  return reader.skip(4);', []],
   ] as Array<[string, string, string, unknown[]]>)('%s', (_name, path, line, expected) => {
     expect(brief(checkSkippedTests(reviewFiles([{ path, added: [line] }])))).toEqual(expected);
@@ -120,9 +121,9 @@ describe('weakened tests', () => {
     [
       'an expected value changed to match',
       [{ path: 'test/limit.test.ts', start: 7, removed: ['  expect(limit(500)).toBe(100);'], added: ['  expect(limit(500)).toBe(500);'] }],
-      [['warn', 'expected_changed', 'test/limit.test.ts', 7]],
+      [['fail', 'expected_changed', 'test/limit.test.ts', 7]],
     ],
-    ['a Python expected value changed', [{ path: 'tests/test_api.py', removed: ['    assert clamp(500) == 100'], added: ['    assert clamp(500) == 500'] }], [['warn', 'expected_changed', 'tests/test_api.py', 1]]],
+    ['a Python expected value changed', [{ path: 'tests/test_api.py', removed: ['    assert clamp(500) == 100'], added: ['    assert clamp(500) == 500'] }], [['fail', 'expected_changed', 'tests/test_api.py', 1]]],
     ['a new assertion is fine', [{ path: 'test/limit.test.ts', added: ['  expect(limit(0)).toBe(0);'] }], []],
   ] as Array<[string, FileChange[], unknown[]]>)('%s', (_name, changes, expected) => {
     expect(brief(checkWeakenedTests(reviewFiles(changes)))).toEqual(expected);
@@ -130,7 +131,8 @@ describe('weakened tests', () => {
 
   it('names what changed', () => {
     const r = checkWeakenedTests(reviewFiles([{ path: 'test/l.test.ts', removed: ['expect(limit(500)).toBe(100);'], added: ['expect(limit(500)).toBe(500);'] }]));
-    expect(r.findings[0]!.message).toBe('test/l.test.ts:1: the expected value of `expect(limit(500)).toBe` was changed');
+    expect(r.findings[0]!.message).toBe('test/l.test.ts:1: the expected value of `expect(limit(500)).toBe` was changed (`100` → `500`) while the call it checks stayed [hunk @@ -1,1 +1,1 @@]');
+    expect(r.findings[0]!.hunk).toBe('@@ -1,1 +1,1 @@\n-expect(limit(500)).toBe(100);\n+expect(limit(500)).toBe(500);');
   });
 });
 

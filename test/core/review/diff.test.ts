@@ -72,7 +72,7 @@ describe('parseUnifiedDiff', () => {
   it('reads plain diff -u output', () => {
     const plain = '--- a.py\t2025-01-01 00:00:00\n+++ a.py\t2025-01-02 00:00:00\n@@ -1 +1 @@\n-x = 1\n+x = 2\n';
     expect(parseUnifiedDiff(plain)).toEqual([
-      { path: 'a.py', old_path: null, status: 'modified', binary: false, hunks: [{ added: [{ line: 1, text: 'x = 2' }], removed: [{ line: 1, text: 'x = 1' }] }] },
+      { path: 'a.py', old_path: null, status: 'modified', binary: false, hunks: [{ header: '@@ -1 +1 @@', lines: [{ tag: '-', text: 'x = 1' }, { tag: '+', text: 'x = 2' }], added: [{ line: 1, text: 'x = 2' }], removed: [{ line: 1, text: 'x = 1' }] }] },
     ]);
   });
 });

@@ -42,7 +42,7 @@ describe('buildReviewWall', () => {
       { path: 'src/limit.ts', added: ['  // TODO: burst support'] },
     ]);
     expect(sections.security).toMatchObject({ status: 'fail', gaps: ['src/config.ts:3: AWS access key id added'] });
-    expect(sections.tests).toMatchObject({ status: 'fail', gaps: ['test/old.test.ts: a test file was deleted'] });
+    expect(sections.tests).toMatchObject({ status: 'fail', gaps: ['test/old.test.ts: a test file was deleted [hunk @@ -1,1 +0,0 @@]'] });
     expect(sections.anti_slop).toMatchObject({ status: 'warn', risks: ['src/limit.ts:1: a TODO/FIXME marker was added'], gaps: [] });
     expect(sections.architect.status).toBe('pass');
     expect(JSON.stringify(sections)).not.toContain(AWS);

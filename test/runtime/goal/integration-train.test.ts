@@ -62,8 +62,8 @@ describe('the integration train', () => {
   // write-scope check (slice-x's x.txt is outside it): the goal ended not_ready.
   it('merges the fix task that carries a conflicted slice before the slice’s dependents', async () => {
     commitFiles(repo, { 'math.js': FIXED_MATH, 'shared.txt': 'orig\n' }, 'base');
-    const x = { id: 'slice-x', title: 'Slice x', description: 'Write x.', write_set: ['shared.txt', 'x.txt'], acceptance: ['x written'] };
-    const y = { id: 'after-x', title: 'After x', description: 'Write y on top of x.', depends_on: ['slice-x'], write_set: ['y.txt'], acceptance: ['y written'] };
+    const x = { id: 'slice-x', title: 'Slice x', description: 'Write x.', write_set: ['shared.txt', 'x.txt'], acceptance: ['(optional) x written'] };
+    const y = { id: 'after-x', title: 'After x', description: 'Write y on top of x.', depends_on: ['slice-x'], write_set: ['y.txt'], acceptance: ['(optional) y written'] };
     useFakeAgent(repo, [{ id: 'base-z', write: ['shared.txt'] }], {
       'base-z ': [{ edit: { path: 'shared.txt', content: 'z\n' } }, { say: `z\nOMK_TASK_PROPOSAL: ${JSON.stringify(x)}\nOMK_TASK_PROPOSAL: ${JSON.stringify(y)}` }],
       'slice-x ': [{ edit: { path: 'shared.txt', content: 'x\n' } }, { edit: { path: 'x.txt', content: 'x\n' } }, { say: 'x' }],

@@ -13,7 +13,7 @@ describe('follow-up tasks proposed by an agent during execution', () => {
   afterEach(() => repo.cleanup());
 
   it('a valid proposal becomes a task that runs; an invalid one is recorded with its reasons and never runs', async () => {
-    const good = { id: 'note-fix', title: 'Note the fix', description: 'Record the fix in NOTES.md.', write_set: ['NOTES.md'], acceptance: ['NOTES.md mentions add()'], depends_on: ['fix-add'] };
+    const good = { id: 'note-fix', title: 'Note the fix', description: 'Record the fix in NOTES.md.', write_set: ['NOTES.md'], acceptance: ['(optional) NOTES.md mentions add()'], depends_on: ['fix-add'] };
     const bad = { id: 'ship-it', title: 'Publish the package to npm', description: 'npm publish the new version', write_set: ['package.json'], acceptance: ['published'] };
     useFakeAgent(repo, [{ id: 'fix-add', write: ['math.js'] }], {
       'fix-add ': [{ edit: { path: 'math.js', content: FIXED_MATH } }, { say: `Fixed add().\nOMK_TASK_PROPOSAL: ${JSON.stringify(good)}\nOMK_TASK_PROPOSAL: ${JSON.stringify(bad)}` }],

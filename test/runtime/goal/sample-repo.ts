@@ -101,7 +101,8 @@ export function planStep(writeSet: string[] = ['math.js'], maxRetries = 1): { la
         depends_on: [],
         read_set: ['**'],
         write_set: writeSet,
-        acceptance: ['add(2, 3) returns 5', 'Gate `test` passes.'],
+        // Both checkable without a reviewer: the runner's report names the test, and the gate's run says it passed.
+        acceptance: ['Test `add adds` passes.', 'Gate `test` passes.'],
         risk: 'low',
         max_retries: maxRetries,
         gates: ['test'],

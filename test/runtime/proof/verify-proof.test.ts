@@ -91,7 +91,15 @@ describe('writeProof + verifyProof', () => {
       'task-graph.json',
     ]);
     const report = await verifyProof({ goalDir: dir, goalId: GOAL, storeEvents: makeEvents(6) });
-    expect(report).toEqual({ goal_id: GOAL, ok: true, status: 'ready', mismatches: [], checked: { artifacts: 13, gate_results: 4, events: 6 } });
+    expect(report).toEqual({
+      goal_id: GOAL,
+      ok: true,
+      status: 'ready',
+      mismatches: [],
+      checked: { artifacts: 13, gate_results: 4, events: 6 },
+      unchecked: ['head, changed files, commits and the anchor: no repository given'],
+      unanchored_events: [],
+    });
     expect(readFileSync(path.join(dir, 'proof.md'), 'utf8')).toMatch(/^# Proof: goal g-0001\n\n\*\*Status: `ready`\*\*/);
   });
 
@@ -243,10 +251,12 @@ describe('verifyProof: a tampered proof.json', () => {
     expect(report.mismatches.map((m) => [m.kind, m.path, m.field])).toEqual([
       ['evidence', 'artifacts/gates/r3/result.json', 'gates[2].exit_code'],
       ['evidence', 'artifacts/gates/r3/result.json', 'gates[2].passed'],
+      // The summary counts passing runs: the forger left it as it was.
+      ['evidence', 'proof.json', 'summary'],
       ['verdict', 'proof.json', 'status'],
       ['artifact_digest', 'proof.md', expect.stringMatching(/^line \d+$/)],
     ]);
-    expect(report.mismatches[2]!.message).toBe("the gate results on disk give status not_ready, proof.json's evidence gives ready");
+    expect(report.mismatches[3]!.message).toBe("the gate results and test evidence on disk give status not_ready, proof.json's evidence gives ready");
     expect(report.mismatches[0]!.message).toBe(
       "proof.json's gate run r3 says exit_code 0, artifacts/gates/r3/result.json says 1",
     );

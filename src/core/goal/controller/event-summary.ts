@@ -134,6 +134,8 @@ export function summarizeEvent(type: string, payload: unknown): string {
       return `combined failure of [${list(p.gates)}] bisected: ${s(p.responsible)} breaks it${count(p.together_with) > 0 ? ` together with [${list(p.together_with)}]` : ''} (order [${list(p.slices)}])`;
     case 'integration.completed':
       return `integration head ${short(p.head_sha)} with [${list(p.merged)}]`;
+    case 'red_green.prepared':
+      return `base ${short(p.base_sha)} with the test files of ${short(p.head_sha)} applied: tree ${short(p.tree_sha)} ([${list(p.files)}])`;
     case 'review.completed': {
       const sections = Object.entries(obj(p.sections)).map(([k, v]) => `${k}=${s(v)}`);
       return `review of ${short(p.reviewed_sha)}: ${sections.join(' ')}`;

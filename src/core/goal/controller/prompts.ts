@@ -169,6 +169,8 @@ export interface ReviewerPromptInput {
   patch: string;
   /** What omk's deterministic checks concluded, shown so the reviewer judges what they cannot. */
   checks?: ReviewWall;
+  /** The plan's acceptance criteria (`<task>#<n>` ids), each to be judged met, unmet or unclear. */
+  criteria?: ReadonlyArray<{ id: string; criterion: string }>;
   /** @default DEFAULT_REVIEW_PATCH_CHARS */
   maxPatchChars?: number;
 }
@@ -210,13 +212,25 @@ export function reviewerPrompt(input: ReviewerPromptInput): string {
     '- performance: regressions, needless work, complexity.',
     '- anti_slop: stubs, placeholders, dead code, comments that restate code, changes unrelated to the goal.',
     'Status: "pass" (nothing wrong), "warn" (acceptable, with risks), "fail" (must change before the goal is ready; say what in gaps).',
+  );
+  const criteria = input.criteria ?? [];
+  if (criteria.length > 0) {
+    lines.push(
+      '',
+      "The plan's acceptance criteria. For each, say whether the change meets it: \"met\" (and what shows it), \"unmet\" (and what is",
+      'missing), or "unclear" when you cannot tell from the repository and the diff:',
+      ...criteria.map((c) => `- ${c.id}: ${c.criterion.replace(/\s+/g, ' ')}`),
+    );
+  }
+  lines.push(
     '',
-    'Answer with ONLY this JSON object (a ```json fence is fine), one entry for each of the six sections:',
+    `Answer with ONLY this JSON object (a \`\`\`json fence is fine), one entry for each of the six sections${criteria.length > 0 ? ' and each criterion' : ''}:`,
     '{',
     '  "sections": {',
     '    "architect": { "status": "pass | warn | fail", "notes": "one paragraph", "evidence": ["what you checked"], "risks": [], "gaps": [] },',
     '    "code": { ... }, "tests": { ... }, "security": { ... }, "performance": { ... }, "anti_slop": { ... }',
-    '  }',
+    `  }${criteria.length > 0 ? ',' : ''}`,
+    ...(criteria.length > 0 ? [`  "acceptance": [ { "id": "${criteria[0]!.id}", "status": "met | unmet | unclear", "evidence": "what shows it" }, ... ]`] : []),
     '}',
     '',
     'The combined diff:',

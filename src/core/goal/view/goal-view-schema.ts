@@ -68,7 +68,7 @@ export const goalViewSchema = z.object({
     z.object({
       run_id: str,
       gate: str,
-      scope: z.enum(['baseline', 'task', 'integration', 'bisect']),
+      scope: z.enum(['baseline', 'task', 'integration', 'bisect', 'red_green']),
       task_id: nullable(str),
       tree_sha: str,
       passed: z.boolean(),
