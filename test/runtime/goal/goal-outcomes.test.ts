@@ -101,7 +101,9 @@ describe('omk goal run outcomes', () => {
 
   it('the planner is re-asked with the problems, then the heuristic plan is used (a recorded decision)', async () => {
     const bad = { content: '{"version": 1, "tasks": []}' };
-    const r = await run([bad, bad, bad, ...FIX]);
+    // The fallback plan of a bugfix promises a regression test that fails without the fix: the agent adds one.
+    const regression = "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { add } from './math.js';\ntest('add(2, 3) is 5', () => assert.equal(add(2, 3), 5));\n";
+    const r = await run([bad, bad, bad, FIX[0]!, { tool_calls: [{ name: 'write_file', arguments: { path: 'add-regression.test.js', content: regression } }] }, FIX[1]!]);
     expect(r.out.status).toBe('ready');
     expect(JSON.stringify(server!.requests[1]!.body)).toContain('rejected');
     const decisions = readFileSync(path.join(r.out.goal_dir, 'decisions.jsonl'), 'utf8');
