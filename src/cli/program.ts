@@ -27,15 +27,17 @@ export function buildProgram(
     .exitOverride();
 
   // `omk` alone opens the chat REPL on a terminal (loaded only then); without one it prints the help.
-  program.action(() =>
-    run(async (ctx) => {
+  program.action(() => {
+    // Words that are no command reach this action (excess arguments are allowed on the root only, below).
+    if (program.args.length > 0) program.error(`error: unknown command '${program.args[0]}'`, { code: 'commander.unknownCommand', exitCode: 2 });
+    return run(async (ctx) => {
       if (!ctx.isTTY || process.stdin.isTTY !== true) {
         program.outputHelp();
         return EXIT.ok;
       }
       return (await import('../tui/chat/main.js')).runChatTui(ctx, {});
-    }),
-  );
+    });
+  });
 
   program
     .command('doctor')
@@ -390,6 +392,10 @@ export function buildProgram(
     .option('--json', 'machine-readable output')
     .action((opts) => run(async (ctx) => (await import('./commands/cleanup.js')).cleanupCommand(ctx, opts)));
 
+  // Set last: subcommands copy the root's settings when created, and must keep refusing excess arguments.
+  program.allowExcessArguments(true);
+  // A root action would otherwise drop the implicit `help` command.
+  program.helpCommand(true);
   return program;
 }
 

@@ -27,7 +27,7 @@ function golden(name: string, state: PaneState, layout: PaneLayout, screen = SCR
 
 describe('engine pane goldens (80×24)', () => {
   it('collapsed, idle', () => {
-    expect(golden('collapsed-idle', idle(), 'collapsed')).toMatch(/^\[engine\] s-20261207-0 · idle · \$0\.000 · Tab to expand\n$/);
+    expect(golden('collapsed-idle', idle(), 'collapsed')).toMatch(/^\[engine\] …07-0a1b2c3d · idle · \$0\.000 · Tab to expand\n$/);
   });
 
   it('collapsed, a large goal with workers, escalations and a failed gate', () => {

@@ -243,7 +243,7 @@ function LiveAnswer({ text, activity, rows, columns }: { text: string; activity:
 
 function greeting(view: ConversationView, session: ChatSession): ConversationView {
   const resumed = session.history().length > 0;
-  return addEntry(view, 'note', `omk chat · session ${session.id}${resumed ? ' (resumed)' : ''} · /help for commands · Tab shows the engine`);
+  return addEntry(view, 'note', `omk chat · ${session.id}${resumed ? ' (resumed)' : ''} · /help · Tab: engine pane`);
 }
 
 function edit(s: ed.EditorState, op: 'backspace' | 'delete' | 'left' | 'right' | 'up' | 'down' | 'home' | 'end' | 'deleteWord' | 'deleteLine'): ed.EditorState {

@@ -87,7 +87,10 @@ function copy(): Copy {
     },
     forgeArtifact(rel, edit) {
       const file = path.join(goalDir, rel);
-      writeFileSync(file, edit(readFileSync(file, 'utf8')));
+      const before = readFileSync(file, 'utf8');
+      const after = edit(before);
+      if (after === before) throw new Error(`the forgery changed nothing in ${rel}`);
+      writeFileSync(file, after);
       const digest = sha256Bytes(readFileSync(file));
       const doc = read();
       for (const a of doc.artifacts) if (a.path === rel) a.sha256 = digest;
@@ -153,7 +156,7 @@ describe('omk goal proof --verify against evidence forged consistently', () => {
 
   it('an artifact, its digest and proof.md rewritten together: only the anchor catches it, naming proof.json', async () => {
     const c = copy();
-    c.forgeArtifact(`transcripts/fix-add/1.jsonl`, (t) => t.replace('Fixed add().', 'Fixed add() and audited it.'));
+    c.forgeArtifact(`transcripts/fix-add/1.jsonl`, (t) => t.replace('math.js', 'math.ts'));
     const ms = await mismatches(c);
     expect(where(ms)).toEqual(['anchor proof.json sha256']);
     expect(ms[0]!.message).toContain(`refs/omk/proofs/${goalId}`);

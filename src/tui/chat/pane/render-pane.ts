@@ -206,8 +206,9 @@ function totalTokens(state: PaneState): { in: number; out: number } {
   return { in: state.cost.tokens_in + (state.goal?.tokens_in ?? 0), out: state.cost.tokens_out + (state.goal?.tokens_out ?? 0) };
 }
 
+/** `c-20261207-110501-d0ab` → `…110501-d0ab`: the time and the random part tell sessions apart, the date rarely does. */
 function shortId(id: string): string {
-  return id.length > 12 ? id.slice(0, 12) : id;
+  return id.length > 12 ? `…${id.slice(-11)}` : id;
 }
 
 function truncate(s: string, width: number): string {
