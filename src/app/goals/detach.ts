@@ -4,7 +4,6 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OmkError } from '../../core/errors.js';
 import { GOAL_ID_PATTERN, newGoalId } from '../../core/goal/controller/goal-id.js';
-import { isResumable } from '../../core/goal/status.js';
 import { spawnDetached } from '../../runtime/process/index.js';
 import type { AppContext } from '../context.js';
 import { withRepoStore } from '../repo.js';
