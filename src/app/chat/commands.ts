@@ -8,13 +8,13 @@ import type { SessionCore } from './session-core.js';
 import { listSessions } from './session-files.js';
 
 /** The slash commands, with the one line `/help` shows for each (the REPL completes from this list). */
-export const SLASH_COMMANDS: ReadonlyArray<{ name: string; args: string; help: string }> = [
+export const SLASH_COMMANDS: ReadonlyArray<{ name: string; args: string; help: string; choices?: readonly string[] }> = [
   { name: 'help', args: '', help: 'this list' },
   { name: 'classify', args: 'TEXT', help: 'how the router would route TEXT (runs nothing)' },
   { name: 'quick', args: 'TEXT', help: 'TEXT as a small edit, without routing' },
   { name: 'escalate', args: 'TEXT', help: 'TEXT as a goal, without routing' },
   { name: 'goals', args: '', help: "this session's goals and their status" },
-  { name: 'show', args: 'plan|proof|GOAL', help: 'the plan steps, the latest proof, or a goal' },
+  { name: 'show', args: 'plan|proof|GOAL', help: 'the plan steps, the latest proof, or a goal', choices: ['plan', 'proof'] },
   { name: 'diff', args: '', help: 'the edit waiting for /approve or /reject' },
   { name: 'cost', args: '', help: "the session's spending and caps" },
   { name: 'pause', args: '[GOAL]', help: 'pause the latest (or that) goal' },

@@ -1,8 +1,10 @@
 /**
- * The REPL's slash commands (docs/repl.md): their names, argument hints and one-line help, and Tab
+ * The REPL's slash commands (docs/chat.md): their names, argument hints and one-line help, and Tab
  * completion over them. Running them is the chat session's (`ChatSession.command`); the REPL itself
  * handles only what is about the terminal (`/help`, `/quit`).
  */
+import { SLASH_COMMANDS as CHAT_COMMANDS } from '../../app/chat/commands.js';
+
 export interface SlashCommand {
   name: string;
   args: string;
@@ -11,24 +13,14 @@ export interface SlashCommand {
   choices?: readonly string[];
 }
 
-export const SLASH_COMMANDS: readonly SlashCommand[] = [
-  { name: '/help', args: '', help: 'these commands and the keys' },
-  { name: '/classify', args: 'REQUEST', help: 'how the router would route REQUEST (runs nothing)' },
-  { name: '/quick', args: 'REQUEST', help: 'run REQUEST as one small checked edit' },
-  { name: '/escalate', args: 'REQUEST', help: 'run REQUEST as a goal in the background' },
-  { name: '/goals', args: '', help: "this session's child goals" },
-  { name: '/show', args: 'plan|proof|GOAL', help: 'the plan, the proof, or a goal', choices: ['plan', 'proof'] },
-  { name: '/diff', args: '', help: 'the edit waiting for y/n' },
-  { name: '/cost', args: '', help: "the session's tokens and USD" },
-  { name: '/pause', args: '', help: 'pause the running child goal' },
-  { name: '/resume', args: '[SESSION]', help: 'resume the paused goal, or another session' },
-  { name: '/cancel', args: '', help: 'cancel the running request or child goal' },
-  { name: '/approve', args: '', help: 'accept the pending edit or the approval asked' },
-  { name: '/reject', args: '[REASON]', help: 'reject the pending edit or the approval asked' },
-  { name: '/sessions', args: '', help: 'the sessions of this machine' },
-  { name: '/new', args: '', help: 'start a new session' },
-  { name: '/quit', args: '', help: 'leave (child goals keep running)' },
-];
+/** What the REPL does itself says so in its help; everything else is the chat session's command, as it describes it. */
+const REPL_OWN: Readonly<Record<string, Pick<SlashCommand, 'args' | 'help'>>> = {
+  help: { args: '', help: 'these commands and the keys' },
+  resume: { args: '[GOAL|SESSION]', help: 'resume the paused goal, or open another session' },
+  new: { args: '', help: 'start a new session' },
+};
+
+export const SLASH_COMMANDS: readonly SlashCommand[] = CHAT_COMMANDS.map((c) => ({ ...c, name: `/${c.name}`, ...REPL_OWN[c.name] }));
 
 export interface Completion {
   /** The input after completing (unchanged when nothing matches or the match is ambiguous). */
