@@ -1,33 +1,10 @@
 /// <reference lib="dom" />
+// The server's own shapes, type-only: nothing of core reaches the page's bundle.
+import type { LiveMessage } from '../../core/feed/feed.js';
+import type { WorkerView } from '../../core/goal/view/goal-view.js';
 import { ago, fill, h, num, usd } from './dom.js';
 
-export interface LiveMessage {
-  goal_id: string;
-  task_id: string | null;
-  attempt: number | null;
-  role: string;
-  owner: string;
-  ts: string;
-  activity:
-    | { kind: 'attempt'; state: 'started' | 'ended'; engine: string }
-    | { kind: 'heartbeat' }
-    | { kind: 'text'; text: string }
-    | { kind: 'tool_call'; id: string; tool: string; title: string; command: string | null; status: string }
-    | { kind: 'approval'; tool: string; summary: string; decision: string; rule: string | null }
-    | { kind: 'usage'; tokens_in: number; tokens_out: number; usd: number | null; exact: boolean };
-}
-
-export interface WorkerView {
-  task_id: string;
-  attempt: number;
-  engine: string;
-  started_at: string;
-  heartbeat_at: string;
-  activity: string | null;
-  activity_at: string | null;
-  tokens: number;
-  usd: number;
-}
+export type { LiveMessage, WorkerView };
 
 interface Agent {
   key: string;

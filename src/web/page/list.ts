@@ -2,19 +2,7 @@
 import { getJson } from './api.js';
 import { ago, fill, h, num, usd } from './dom.js';
 
-interface GoalRow {
-  goal_id: string;
-  status: string;
-  phase: string;
-  request: string;
-  type: string | null;
-  created_at: string;
-  needs_resume: boolean;
-  agents: number;
-  tasks: { total: number; done: number };
-  cost: { usd: number; tokens: number };
-  verdict: { status: string; readiness: string } | null;
-}
+import type { GoalRow } from '../routes.js';
 
 const REFRESH_MS = 3000;
 
